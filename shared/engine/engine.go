@@ -256,14 +256,17 @@ func Run(ctx context.Context, root string, opts Options) (*Report, error) {
 
 	items := make([]Item, 0, len(found))
 	for _, f := range found {
-		cfg.Apply(&f)
 		normalizePosition(&f)
 		items = append(items, Item{Finding: f})
 	}
 	for _, f := range suppressItems(items, directives, enabled) {
 		items = append(items, Item{Finding: f})
 	}
+	for i := range items {
+		cfg.Apply(&items[i].Finding)
+	}
 	sort.SliceStable(items, func(i, j int) bool { return finding.Less(&items[i].Finding, &items[j].Finding) })
+	items = dedupe(items)
 	fingerprint(items, newLineCache(tree), opts.Diff)
 	classify(rep, items, opts)
 	rep.Items = items
@@ -431,4 +434,21 @@ func spansChange(d *diff.Diff, f *finding.Finding) bool {
 		}
 	}
 	return false
+}
+
+// dedupe drops a finding identical to the one before it (same rule, place and message): aliases
+// in a manifest or two scanners sharing a rule must not double-count.
+func dedupe(items []Item) []Item {
+	out := items[:0]
+	for i, it := range items {
+		if i > 0 {
+			prev := &out[len(out)-1]
+			if prev.RuleID == it.RuleID && prev.Path == it.Path && prev.StartLine == it.StartLine &&
+				prev.StartColumn == it.StartColumn && prev.Message == it.Message {
+				continue
+			}
+		}
+		out = append(out, it)
+	}
+	return out
 }
