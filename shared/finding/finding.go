@@ -124,6 +124,9 @@ type Finding struct {
 	Remediation string   `json:"remediation,omitempty"`
 	References  []string `json:"references,omitempty"`
 	Fix         *Fix     `json:"fix,omitempty"`
+	// Sensitive marks a finding whose flagged text is itself a secret: outputs that quote source
+	// lines mask the flagged span, so a report never repeats the secret it warns about.
+	Sensitive bool `json:"sensitive,omitempty"`
 	// Key, when a scanner sets it, identifies the finding better than the flagged line's text
 	// (a hash of a secret, a resource address); it feeds the fingerprint and is never printed.
 	Key         string `json:"-"`
