@@ -302,10 +302,12 @@ func (p pen) severity(sev finding.Severity, s string) string {
 	}
 }
 
-// maskSpan hides a secret on a quoted line: the flagged byte columns [start, end) keep their first
-// four bytes and the rest become '*', so the caret still lines up and the secret is not repeated.
+// maskSpan hides a secret on a quoted line: the flagged byte columns [start, end) keep at most a
+// quarter of their bytes (four at most), the rest become '*', so the caret still lines up and the
+// secret is not repeated.
 func maskSpan(raw string, start, end int) string {
-	from, to := start-1+4, min(end-1, len(raw))
+	to := min(end-1, len(raw))
+	from := start - 1 + min(4, max(to-(start-1), 0)/4)
 	if start < 1 || from >= to {
 		from = max(start-1, 0)
 	}

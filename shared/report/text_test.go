@@ -191,8 +191,9 @@ func TestTextMasksSensitiveSpans(t *testing.T) {
 	}{
 		{"KEY=AKIAQYLPMN5HHHFPZAM2 # x", 5, 25, "KEY=AKIA**************** # x"},
 		{"tok: abc", 6, 9, "tok: ***"},
+		{"pw=hunter22", 4, 12, "pw=hu******"},
 		{"short", 1, 1, "short"},
-		{"past the end", 6, 99, "past the ***"},
+		{"past the end", 6, 99, "past t******"},
 	}
 	for _, tt := range tests {
 		if got := maskSpan(tt.raw, tt.start, tt.end); got != tt.want {

@@ -44,6 +44,8 @@ type Repo struct {
 	FullName       string `json:"full_name"` // owner/name
 	DefaultBranch  string `json:"default_branch,omitempty"`
 	Private        bool   `json:"private"`
+	// LastScan is the newest full scan of the default branch: the repository's open findings.
+	LastScan *ScanKey `json:"last_scan,omitempty"`
 }
 
 // ScanKey identifies a scan. Variant separates scans of the same commit that can differ: the
@@ -123,6 +125,9 @@ type Store interface {
 	// RecordDelivery remembers a webhook delivery id until now+ttl and reports whether this was
 	// its first sighting. An expired record counts as absent.
 	RecordDelivery(ctx context.Context, id string, now time.Time, ttl time.Duration) (first bool, err error)
+	// ForgetDelivery removes a delivery record, so that GitHub's redelivery of an event whose
+	// handling failed is processed rather than dropped as a duplicate.
+	ForgetDelivery(ctx context.Context, id string) error
 
 	PutInstallation(ctx context.Context, in Installation) error
 	GetInstallation(ctx context.Context, id int64) (Installation, error)
@@ -131,6 +136,7 @@ type Store interface {
 	ListInstallations(ctx context.Context) ([]Installation, error)
 
 	PutRepo(ctx context.Context, r Repo) error
+	GetRepo(ctx context.Context, installationID int64, fullName string) (Repo, error)
 	DeleteRepo(ctx context.Context, installationID int64, fullName string) error
 	ListRepos(ctx context.Context, installationID int64) ([]Repo, error)
 

@@ -80,9 +80,22 @@ type Pair struct {
 // Pairs lists the entries of a mapping with merge keys (`<<: *base`) expanded; later keys win, as
 // in YAML, and the position reported is the one written in the file.
 func Pairs(m *yaml.Node) []Pair {
+	return mergedPairs(m, nil)
+}
+
+// mergedPairs is Pairs expanding each mapping at most once: a mapping that merges itself
+// (`a: &a {<<: *a}`, which yaml.v3 accepts) would otherwise recurse until the stack overflows, a
+// crash no recover can catch, and merges that fan out (`<<: [*b, *b]` at every level) would take
+// exponential time. A mapping met again contributes nothing new: its keys were merged, with the
+// same precedence, the first time. visited is made on the first merge key, so mappings without
+// one (nearly all) cost no allocation.
+func mergedPairs(m *yaml.Node, visited map[*yaml.Node]bool) []Pair {
 	m = Resolve(m)
-	if m == nil || m.Kind != yaml.MappingNode {
+	if m == nil || m.Kind != yaml.MappingNode || visited[m] {
 		return nil
+	}
+	if visited != nil {
+		visited[m] = true
 	}
 	var out []Pair
 	seen := map[string]int{}
@@ -104,8 +117,11 @@ func Pairs(m *yaml.Node) []Pair {
 			} else {
 				bases = []*yaml.Node{v}
 			}
+			if visited == nil {
+				visited = map[*yaml.Node]bool{m: true}
+			}
 			for _, b := range bases {
-				for _, p := range Pairs(b) {
+				for _, p := range mergedPairs(b, visited) {
 					if _, ok := seen[p.Key.Value]; !ok {
 						add(p)
 					}

@@ -100,6 +100,12 @@ func (s *Store) RecordDelivery(_ context.Context, id string, now time.Time, ttl 
 	return first, nil
 }
 
+func (s *Store) ForgetDelivery(_ context.Context, id string) error {
+	return wrap("forget delivery "+id, s.db.Update(func(tx *bbolt.Tx) error {
+		return tx.Bucket(bucketDeliveries).Delete([]byte(id))
+	}))
+}
+
 func (s *Store) PutInstallation(_ context.Context, in store.Installation) error {
 	return wrap("put installation", s.db.Update(func(tx *bbolt.Tx) error {
 		return put(tx.Bucket(bucketInstallations), id64(in.ID), in)
@@ -140,6 +146,14 @@ func (s *Store) PutRepo(_ context.Context, r store.Repo) error {
 	return wrap("put repo", s.db.Update(func(tx *bbolt.Tx) error {
 		return put(tx.Bucket(bucketRepos), join(id64(r.InstallationID), []byte(r.FullName)), r)
 	}))
+}
+
+func (s *Store) GetRepo(_ context.Context, installationID int64, fullName string) (store.Repo, error) {
+	var r store.Repo
+	err := s.db.View(func(tx *bbolt.Tx) error {
+		return get(tx.Bucket(bucketRepos), join(id64(installationID), []byte(fullName)), &r)
+	})
+	return r, wrap("get repo "+fullName, err)
 }
 
 func (s *Store) DeleteRepo(_ context.Context, installationID int64, fullName string) error {

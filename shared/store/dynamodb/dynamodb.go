@@ -161,6 +161,10 @@ func (s *Store) RecordDelivery(ctx context.Context, id string, now time.Time, tt
 	return true, nil
 }
 
+func (s *Store) ForgetDelivery(ctx context.Context, id string) error {
+	return s.delete(ctx, "forget delivery "+id, "DELIVERY#"+id, "#")
+}
+
 func (s *Store) PutInstallation(ctx context.Context, in store.Installation) error {
 	it, err := item(in, attrPK, "INSTALLATIONS", attrSK, "INST#"+instID(in.ID))
 	if err != nil {
@@ -220,6 +224,12 @@ func (s *Store) PutRepo(ctx context.Context, r store.Repo) error {
 		return err
 	}
 	return s.put(ctx, "put repo", it)
+}
+
+func (s *Store) GetRepo(ctx context.Context, installationID int64, fullName string) (store.Repo, error) {
+	var r store.Repo
+	err := s.get(ctx, "get repo "+fullName, "INST#"+instID(installationID), "REPO#"+fullName, &r)
+	return r, err
 }
 
 func (s *Store) DeleteRepo(ctx context.Context, installationID int64, fullName string) error {

@@ -70,6 +70,11 @@ func testDeliveries(t *testing.T, s store.Store) {
 			t.Errorf("step %d: RecordDelivery(%s) first = %v, want %v", i, st.id, first, st.first)
 		}
 	}
+	must(t, s.ForgetDelivery(ctx, "d-2"))
+	must(t, s.ForgetDelivery(ctx, "never-seen"))
+	if first, err := s.RecordDelivery(ctx, "d-2", t0.Add(2*time.Minute), 24*time.Hour); err != nil || !first {
+		t.Errorf("a forgotten delivery must count as new: first = %v, err = %v", first, err)
+	}
 }
 
 func testInstallations(t *testing.T, s store.Store) {
@@ -92,7 +97,17 @@ func testInstallations(t *testing.T, s store.Store) {
 	for _, r := range []store.Repo{{InstallationID: 11, FullName: "acme/api", DefaultBranch: "main", Private: true}, {InstallationID: 11, FullName: "acme/web", DefaultBranch: "trunk", Private: false}, {InstallationID: 12, FullName: "octo/x", DefaultBranch: "main", Private: false}} {
 		must(t, s.PutRepo(ctx, r))
 	}
+	last := &store.ScanKey{Repo: "acme/web", SHA: "f00", Variant: "full"}
+	must(t, s.PutRepo(ctx, store.Repo{InstallationID: 11, FullName: "acme/web", DefaultBranch: "trunk", LastScan: last}))
+	web, err := s.GetRepo(ctx, 11, "acme/web")
+	must(t, err)
+	if web.LastScan == nil || *web.LastScan != *last || web.DefaultBranch != "trunk" {
+		t.Errorf("GetRepo = %+v, want the last scan recorded", web)
+	}
 	must(t, s.DeleteRepo(ctx, 11, "acme/web"))
+	if _, err := s.GetRepo(ctx, 11, "acme/web"); !errors.Is(err, store.ErrNotFound) {
+		t.Errorf("GetRepo after delete: err = %v, want ErrNotFound", err)
+	}
 	repos, err := s.ListRepos(ctx, 11)
 	must(t, err)
 	if d := cmp.Diff([]store.Repo{{InstallationID: 11, FullName: "acme/api", DefaultBranch: "main", Private: true}}, repos); d != "" {

@@ -1,0 +1,25 @@
+// Package analyzers is the one explicit list of fourc's scanners: adding a rule family touches
+// its own folder and one line here.
+package analyzers
+
+import (
+	"github.com/fourcsec/fourc/analyzers/dockerfile"
+	"github.com/fourcsec/fourc/analyzers/secrets"
+	"github.com/fourcsec/fourc/analyzers/workflows"
+	"github.com/fourcsec/fourc/shared/engine"
+)
+
+// Options carry the settings scanners take from the command line or the App's environment.
+type Options struct {
+	// VulnDB is a directory of OSV files or the URL of a vulnerability database.
+	VulnDB string
+}
+
+// All returns every scanner, configured.
+func All(opts Options) []engine.Scanner {
+	return []engine.Scanner{
+		secrets.New(),
+		dockerfile.New(),
+		workflows.New(),
+	}
+}
