@@ -7,12 +7,22 @@ BIN := $(CURDIR)/bin
 VERSION ?= $(shell git describe --tags --always --dirty 2>/dev/null || echo dev)
 LDFLAGS := -s -w -X main.version=$(VERSION)
 
-.PHONY: all build run test lint bench fmt clean docs
+.PHONY: all build run test lint bench fmt clean docs lambdas build-WebhookFunction build-SummaryFunction
 
 all: build
 
 build:
 	$(GO) build -trimpath -ldflags '$(LDFLAGS)' -o $(BIN)/fourc ./cmd/fourc
+
+# Lambda bootstraps for provided.al2023 on arm64. `sam build` calls build-<LogicalId> with
+# ARTIFACTS_DIR set; `make lambdas` builds them for this machine into bin/lambda for the tests.
+LAMBDA_FLAGS := -tags lambda.norpc -trimpath -ldflags '$(LDFLAGS)'
+build-WebhookFunction:
+	GOOS=linux GOARCH=arm64 $(GO) build $(LAMBDA_FLAGS) -o $(ARTIFACTS_DIR)/bootstrap ./functions/webhook
+build-SummaryFunction:
+	GOOS=linux GOARCH=arm64 $(GO) build $(LAMBDA_FLAGS) -o $(ARTIFACTS_DIR)/bootstrap ./functions/summary
+lambdas:
+	for f in webhook scan summary; do $(GO) build $(LAMBDA_FLAGS) -o $(BIN)/lambda/$$f/bootstrap ./functions/$$f || exit 1; done
 
 # Scans the bundled example and prints its findings. fourc exits 1 when it finds something at or
 # above fail_on, which is the point of the example, so that exit code counts as success here.
