@@ -4,6 +4,7 @@ package analyzers
 
 import (
 	"github.com/fourcsec/fourc/analyzers/dockerfile"
+	"github.com/fourcsec/fourc/analyzers/k8s"
 	"github.com/fourcsec/fourc/analyzers/secrets"
 	"github.com/fourcsec/fourc/analyzers/workflows"
 	"github.com/fourcsec/fourc/shared/engine"
@@ -20,6 +21,7 @@ func All(opts Options) []engine.Scanner {
 	return []engine.Scanner{
 		secrets.New(),
 		dockerfile.New(),
+		k8s.New(),
 		workflows.New(),
 	}
 }

@@ -23,6 +23,8 @@ func main() {
 		slog.Error("configuration", "error", err.Error())
 		os.Exit(1)
 	}
+	// Only the webhook verifies signatures; this function's IAM policy may not read that secret.
+	settings.WebhookSecretARN = ""
 	scanners := analyzers.All(analyzers.Options{VulnDB: os.Getenv("FOURC_VULNDB")})
 	a, err := awsapp.New(context.Background(), settings, scanners, version)
 	if err != nil {

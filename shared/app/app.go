@@ -58,6 +58,10 @@ type App struct {
 	DetailsURL func(repo githubapp.Repo, sha string) string
 	// MaxAnnotations caps annotations per check run (default report.DefaultMaxAnnotations).
 	MaxAnnotations int
+	// WebURL is GitHub's web address for links in summaries (default https://github.com).
+	WebURL string
+	// SkipEmptySummaries publishes no weekly issue for a week with nothing new.
+	SkipEmptySummaries bool
 
 	catalogue    *finding.Catalogue
 	rulesVersion string

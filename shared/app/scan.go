@@ -152,7 +152,29 @@ func (a *App) scanBranch(ctx context.Context, log *slog.Logger, job *Job) error 
 	}
 	sc := a.scanRecord(job, key, rep)
 	sc.Ref = job.Ref
-	return a.storeAndPublish(ctx, log, job, sc, rep)
+	if err := a.storeScan(ctx, sc, rep); err != nil {
+		return err
+	}
+	if err := a.recordBranchState(ctx, job, key); err != nil {
+		return err
+	}
+	return a.publish(ctx, job, sc, rep)
+}
+
+// recordBranchState points the repository at its newest default-branch scan: the open findings
+// the weekly summary reports.
+func (a *App) recordBranchState(ctx context.Context, job *Job, key store.ScanKey) error {
+	r, err := a.Store.GetRepo(ctx, job.InstallationID, job.repo().String())
+	if errors.Is(err, store.ErrNotFound) {
+		r = store.Repo{InstallationID: job.InstallationID, FullName: job.repo().String(), DefaultBranch: job.Ref}
+	} else if err != nil {
+		return fmt.Errorf("read repository record: %w", err)
+	}
+	r.LastScan = &key
+	if err := a.Store.PutRepo(ctx, r); err != nil {
+		return fmt.Errorf("record default-branch scan: %w", err)
+	}
+	return nil
 }
 
 // resume finishes a job a previous delivery got far into: already published means done; stored
@@ -175,6 +197,11 @@ func (a *App) resume(ctx context.Context, log *slog.Logger, job *Job, key store.
 	stored, err := a.Store.Findings(ctx, key)
 	if err != nil {
 		return false, fmt.Errorf("read stored findings: %w", err)
+	}
+	if job.Kind == store.KindBranch {
+		if err := a.recordBranchState(ctx, job, key); err != nil {
+			return false, err
+		}
 	}
 	log.Info("publishing stored scan", "findings", len(stored))
 	rep := reportFromStored(sc, stored)
@@ -217,6 +244,11 @@ func (a *App) pullRequestDiff(ctx context.Context, job *Job, pr githubapp.PullRe
 	if errors.Is(err, githubapp.ErrTooManyFiles) {
 		files, err = a.GitHub.CompareFiles(ctx, job.InstallationID, job.repo(), pr.BaseSHA, pr.HeadSHA)
 	}
+	if errors.Is(err, githubapp.ErrTooManyFiles) {
+		// Neither API lists every file: count every line as changed, so new findings anywhere
+		// are reported rather than some changed files silently missed.
+		return nil, nil
+	}
 	if err != nil {
 		return nil, fmt.Errorf("list changed files: %w", err)
 	}
@@ -225,6 +257,10 @@ func (a *App) pullRequestDiff(ctx context.Context, job *Job, pr githubapp.PullRe
 		switch {
 		case f.Status == "removed":
 			d.Deleted = append(d.Deleted, f.Path)
+		case f.Patch == "" && f.Status == "renamed":
+			if err := d.ParsePatch(f.Path, f.PreviousPath, ""); err != nil { // moved, not edited
+				d.AddWhole(f.Path)
+			}
 		case f.Patch == "" || f.Status == "added":
 			d.AddWhole(f.Path) // GitHub omits patches of large files: every line counts
 			if f.PreviousPath != "" {

@@ -207,6 +207,10 @@ const maxLineKept = 64 << 10
 // stay far below it.
 const maxParents = 256
 
+// maxLine bounds the line numbers of a hunk. No file a scanner reads comes near it; a forged
+// header beyond it would make the line counter, and the End+1 of merging ranges, overflow.
+const maxLine = 1<<31 - 1
+
 // parser holds the state of Parse between lines.
 type parser struct {
 	d         *Diff
@@ -426,6 +430,11 @@ func (p *parser) hunkHeader(line string) error {
 	start, count, err := parseRange(r[1:])
 	if err != nil {
 		return fmt.Errorf("malformed hunk header %q: %w", line, err)
+	}
+	// Line 0 only names the place before the first line of an empty side ("+0,0"); a hunk that
+	// adds lines there would record line 0, which no finding has.
+	if count > 0 && start == 0 || start > maxLine-count {
+		return fmt.Errorf("malformed hunk header %q: new-file lines out of range", line)
 	}
 	p.parents, p.newLine, p.newRemaining, p.oldRemaining = parents, start, count, old
 	return nil

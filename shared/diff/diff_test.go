@@ -264,6 +264,18 @@ func TestParsePatch(t *testing.T) {
 			wantErr: `patch of x.go: diff line 1: malformed hunk header "@@ -1 +one @@": bad line number "one"`,
 		},
 		{
+			name: "added lines at line 0",
+			path: "x.go", oldPath: "x.go",
+			patch:   "@@ -0 +0 @@\n+a",
+			wantErr: `patch of x.go: diff line 1: malformed hunk header "@@ -0 +0 @@": new-file lines out of range`,
+		},
+		{
+			name: "line numbers that would overflow",
+			path: "x.go", oldPath: "x.go",
+			patch:   "@@ -1 +9223372036854775806,3 @@\n+a\n+b\n+c",
+			wantErr: `patch of x.go: diff line 1: malformed hunk header "@@ -1 +9223372036854775806,3 @@": new-file lines out of range`,
+		},
+		{
 			name: "more added lines than the hunk holds",
 			path: "x.go", oldPath: "x.go",
 			patch:   "@@ -1 +1 @@\n-a\n+b\n+c",
@@ -465,19 +477,48 @@ func TestNilDiffTouchesEverything(t *testing.T) {
 	}
 }
 
-// FuzzParse checks that no input makes Parse or ParsePatch panic.
+// FuzzParse feeds arbitrary text to Parse and ParsePatch: a pull request's patch is written by
+// whoever opened it. Whatever the input, the diff that comes out must keep the invariants
+// Touches relies on: ranges of 1-based lines, sorted, merged, and none beside Whole.
 func FuzzParse(f *testing.F) {
 	f.Add("diff --git a/x b/x\n--- a/x\n+++ b/x\n@@ -1,2 +1,3 @@\n a\n+b\n-c\n d\n")
 	f.Add("diff --cc f\n--- a/f\n+++ b/f\n@@@ -1 -1 +1,2 @@@\n++x\n  y\n")
 	f.Add("diff --git \"a/\\303\" b/\"\nrename from \"\nBinary files\n@@ -0,0 +0,0 @@\n")
 	f.Add("@@@@@ -1 -1 +1 @@@@\n")
+	f.Add("--- a/x\n+++ b/x\n@@ -3,2 +5,1 @@\n-a\n-b\n+c\n@@ -1 +1 @@\n+d\n")
 	f.Fuzz(func(t *testing.T, in string) {
-		d, err := diff.Parse(strings.NewReader(in))
-		if err == nil {
-			d.Touches("x", 1)
+		if d, err := diff.Parse(strings.NewReader(in)); err == nil {
+			checkDiff(t, d)
 		}
-		_ = diff.New().ParsePatch("p", "o", in)
+		d := diff.New()
+		if err := d.ParsePatch("p", "o", in); err == nil {
+			checkDiff(t, d)
+		}
 	})
+}
+
+// checkDiff asserts what Touches and the engine assume of every parsed diff.
+func checkDiff(t *testing.T, d *diff.Diff) {
+	t.Helper()
+	for path, f := range d.Files {
+		if f == nil || f.Path != path {
+			t.Fatalf("Files[%q] = %+v, want a file of that path", path, f)
+		}
+		if f.Whole && len(f.Ranges) > 0 {
+			t.Errorf("%s is Whole and has ranges %v", path, f.Ranges)
+		}
+		for i, r := range f.Ranges {
+			if r.Start < 1 || r.End < r.Start {
+				t.Errorf("%s: range %v is not of 1-based lines", path, r)
+			}
+			if i > 0 && r.Start <= f.Ranges[i-1].End+1 {
+				t.Errorf("%s: ranges %v are not sorted and merged", path, f.Ranges)
+			}
+			if !d.Touches(path, r.Start) || !d.Touches(path, r.End) {
+				t.Errorf("%s: Touches misses the ends of range %v", path, r)
+			}
+		}
+	}
 }
 
 func inRanges(rs []diff.Range, line int) bool {

@@ -110,8 +110,13 @@ type GitHub interface {
 	// FileContent reads one file at ref; ErrNotFound when it does not exist.
 	FileContent(ctx context.Context, installation int64, repo Repo, path, ref string) ([]byte, error)
 	InstallationRepos(ctx context.Context, installation int64) ([]RepoInfo, error)
+	// RepoHead returns a repository's default branch and the SHA at its tip.
+	RepoHead(ctx context.Context, installation int64, repo Repo) (branch, sha string, err error)
 	CreateIssue(ctx context.Context, installation int64, repo Repo, title, body string, labels []string) (Issue, error)
+	// UpdateIssue changes an issue; an empty title, body or state leaves that field as it is.
 	UpdateIssue(ctx context.Context, installation int64, repo Repo, number int, title, body, state string) (Issue, error)
+	// CommentIssue adds a comment to an issue.
+	CommentIssue(ctx context.Context, installation int64, repo Repo, number int, body string) error
 	// FindIssues lists open issues carrying label, newest first.
 	FindIssues(ctx context.Context, installation int64, repo Repo, label string) ([]Issue, error)
 	Installations(ctx context.Context) ([]Installation, error)

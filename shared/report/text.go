@@ -119,9 +119,7 @@ func (t *textWriter) quote(it *engine.Item) {
 	if it.EndLine > it.StartLine {
 		end = len(raw) + 1 // the span runs on past this line: underline to its end
 	}
-	if it.Sensitive {
-		raw = maskSpan(raw, it.StartColumn, end)
-	}
+	raw = maskSecret(it, it.StartLine, raw)
 	line, caretAt, caretWidth := underline(raw, it.StartColumn, end)
 	num := itoa(it.StartLine)
 	gutter := strings.Repeat(" ", len(num))
@@ -178,7 +176,8 @@ func (t *textWriter) fix(it *engine.Item) {
 	var removed []string
 	for n := f.StartLine; n <= f.EndLine && n-f.StartLine <= maxFixLines; n++ {
 		if l, ok := t.src.line(it.Path, n); ok {
-			removed = append(removed, l)
+			// The removed lines are the flagged ones: a secret would be shown in full here.
+			removed = append(removed, maskSecret(it, n, l))
 		}
 	}
 	t.fixSide("-", removed, f.EndLine-f.StartLine+1, t.pen.red)
@@ -300,6 +299,25 @@ func (p pen) severity(sev finding.Severity, s string) string {
 	default:
 		return p.paint("34", s)
 	}
+}
+
+// maskSecret masks the part of line n (1-based) of the file that a sensitive finding flags, so
+// that no quoted line repeats the secret; other lines, and lines of other findings, are returned
+// as they are. A span over several lines covers the rest of its first line, the whole of the
+// lines between and the start of its last.
+func maskSecret(it *engine.Item, n int, raw string) string {
+	last := max(it.EndLine, it.StartLine)
+	if !it.Sensitive || n < it.StartLine || n > last {
+		return raw
+	}
+	start, end := 1, len(raw)+1
+	if n == it.StartLine {
+		start = it.StartColumn
+	}
+	if n == last {
+		end = it.EndColumn
+	}
+	return maskSpan(raw, start, end)
 }
 
 // maskSpan hides a secret on a quoted line: the flagged byte columns [start, end) keep at most a

@@ -201,3 +201,32 @@ func TestTextMasksSensitiveSpans(t *testing.T) {
 		}
 	}
 }
+
+// TestMaskSecretCoversEveryFlaggedLine: the quoted line and the lines a suggested fix removes
+// both go through maskSecret, so a sensitive span is masked on each line it covers.
+func TestMaskSecretCoversEveryFlaggedLine(t *testing.T) {
+	oneLine := &engine.Item{Finding: finding.Finding{Sensitive: true, StartLine: 2, StartColumn: 5, EndLine: 2, EndColumn: 25}}
+	key := &engine.Item{Finding: finding.Finding{Sensitive: true, StartLine: 1, StartColumn: 3, EndLine: 3, EndColumn: 9}}
+	plain := &engine.Item{Finding: finding.Finding{StartLine: 1, StartColumn: 1, EndLine: 1, EndColumn: 5}}
+	tests := []struct {
+		name string
+		it   *engine.Item
+		line int
+		raw  string
+		want string
+	}{
+		{"the flagged line", oneLine, 2, "KEY=AKIAQYLPMN5HHHFPZAM2 # x", "KEY=AKIA**************** # x"},
+		{"a line before it", oneLine, 1, "KEY=AKIAQYLPMN5HHHFPZAM2", "KEY=AKIAQYLPMN5HHHFPZAM2"},
+		{"first line of a span: to its end", key, 1, "k=MIIEvQIBADANBg", "k=MII***********"},
+		{"a line inside a span: all of it", key, 2, "kqhkiG9w0BAQEFAASC", "kqhk**************"},
+		{"last line of a span: to its end column", key, 3, "BKcwggSjAgEAAoIB", "BK******AgEAAoIB"},
+		{"a finding that is not sensitive", plain, 1, "abcdefgh", "abcdefgh"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			if got := maskSecret(tt.it, tt.line, tt.raw); got != tt.want {
+				t.Errorf("maskSecret(line %d, %q) = %q, want %q", tt.line, tt.raw, got, tt.want)
+			}
+		})
+	}
+}
