@@ -4,6 +4,7 @@ package analyzers
 
 import (
 	"github.com/fourcsec/fourc/analyzers/dockerfile"
+	"github.com/fourcsec/fourc/analyzers/iac"
 	"github.com/fourcsec/fourc/analyzers/k8s"
 	"github.com/fourcsec/fourc/analyzers/secrets"
 	"github.com/fourcsec/fourc/analyzers/workflows"
@@ -22,6 +23,7 @@ func All(opts Options) []engine.Scanner {
 		secrets.New(),
 		dockerfile.New(),
 		k8s.New(),
+		iac.New(),
 		workflows.New(),
 	}
 }
