@@ -106,10 +106,15 @@ func scanCommand(ctx context.Context, args []string, env Env) (int, error) {
 	case f.new:
 		mode = engine.AllNew
 	}
+	// In a git checkout, what git ignores (build output, caches) is not part of the project.
+	ignored, err := source.Ignored(ctx, root)
+	if err != nil && !errors.Is(err, source.ErrNotWorkTree) {
+		return ExitError, err
+	}
 	prog := &engine.Progress{}
 	stopProgress := startProgress(env, f.quiet, prog)
 	rep, err := scan(ctx, root, f.base, engine.Options{
-		Scanners: scanners, Config: cfg, Mode: mode, ScannerTimeout: f.timeout, Progress: prog,
+		Scanners: scanners, Config: cfg, Mode: mode, ScannerTimeout: f.timeout, Progress: prog, Exclude: ignored,
 	})
 	stopProgress()
 	if err != nil {

@@ -89,6 +89,8 @@ type Options struct {
 	// Concurrency bounds scanners running at once (default GOMAXPROCS).
 	Concurrency int
 	Progress    *Progress // optional; the engine creates one when nil
+	// Exclude leaves out paths beyond the config's excludes (the CLI passes git's ignored files).
+	Exclude func(path string) bool
 }
 
 // Status is a finding's relation to the baseline.
@@ -187,7 +189,11 @@ func Run(ctx context.Context, root string, opts Options) (*Report, error) {
 	if cfg == nil {
 		cfg = config.Default()
 	}
-	tree, diags, err := OpenTree(root, cfg.Excluded)
+	excluded := cfg.Excluded
+	if opts.Exclude != nil {
+		excluded = func(p string) bool { return cfg.Excluded(p) || opts.Exclude(p) }
+	}
+	tree, diags, err := OpenTree(root, excluded)
 	if err != nil {
 		return nil, err
 	}
@@ -244,7 +250,7 @@ func Run(ctx context.Context, root string, opts Options) (*Report, error) {
 			rep.Diags = append(rep.Diags, d)
 		}
 		for _, f := range res.Findings {
-			if f.Path == "" || cfg.Excluded(f.Path) || !enabled(f.RuleID) {
+			if f.Path == "" || excluded(f.Path) || !enabled(f.RuleID) {
 				continue
 			}
 			found = append(found, f)

@@ -172,12 +172,14 @@ func TestFingerprintSurvivesUnrelatedLineMoves(t *testing.T) {
 
 func TestSuppressions(t *testing.T) {
 	dir := writeTree(t, map[string]string{
-		"a.go": strings.Join([]string{
+		"a.txt": strings.Join([]string{
 			"BAD // fourc:ignore test-bad-word -- fixture data, never deployed",
 			"// fourc:ignore test-bad-word",
 			"BAD without a reason",
 			"# fourc:ignore test-cluster -- stale",
 			"BAD not covered by the cluster rule",
+			"BAD twice // fourc:ignore test-bad-word -- first of two consecutive lines",
+			"BAD twice // fourc:ignore test-bad-word -- second of two consecutive lines",
 		}, "\n"),
 	})
 	rep, err := engine.Run(context.Background(), dir, engine.Options{Scanners: []engine.Scanner{wordScanner{}}})
@@ -185,16 +187,17 @@ func TestSuppressions(t *testing.T) {
 		t.Fatal(err)
 	}
 	want := []shown{
-		{"a.go", 2, "fourc-suppression-no-reason", engine.StatusNew},
-		{"a.go", 4, "fourc-unused-suppression", engine.StatusNew},
-		{"a.go", 5, "test-bad-word", engine.StatusNew},
+		{"a.txt", 2, "fourc-suppression-no-reason", engine.StatusNew},
+		{"a.txt", 4, "fourc-unused-suppression", engine.StatusNew},
+		{"a.txt", 5, "test-bad-word", engine.StatusNew},
 	}
 	if d := cmp.Diff(want, summarize(rep.Shown())); d != "" {
 		t.Errorf("shown (-want +got):\n%s", d)
 	}
 	sup := rep.SuppressedShown()
-	if len(sup) != 2 || sup[0].SuppressedReason != "fixture data, never deployed" || sup[1].SuppressedReason != "" {
-		t.Errorf("suppressed = %+v, want lines 1 (with reason) and 3 (without)", sup)
+	if len(sup) != 4 || sup[0].SuppressedReason != "fixture data, never deployed" || sup[1].SuppressedReason != "" ||
+		sup[2].SuppressedReason != "first of two consecutive lines" || sup[3].SuppressedReason != "second of two consecutive lines" {
+		t.Errorf("suppressed = %+v, want lines 1 (with reason), 3 (without), 6 and 7 each by its own comment", sup)
 	}
 }
 

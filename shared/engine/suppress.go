@@ -43,7 +43,7 @@ func collectDirectives(t *Tree) map[string][]suppress.Directive {
 		if bytes.IndexByte(data[:min(len(data), 8000)], 0) >= 0 {
 			return // binary
 		}
-		if ds := suppress.Parse(data); len(ds) > 0 {
+		if ds := suppress.ParseFile(path, data); len(ds) > 0 {
 			mu.Lock()
 			out[path] = ds
 			mu.Unlock()
@@ -83,13 +83,18 @@ func suppressItems(items []Item, directives map[string][]suppress.Directive, ena
 	for i := range items {
 		it := &items[i]
 		ds := directives[it.Path]
+		// A directive on the finding's own line wins over one on the line above, so two
+		// consecutive suppressed lines each use their own comment.
+		best := -1
 		for j := range ds {
-			if ds[j].Covers(it.RuleID, it.StartLine) {
-				ds[j].Used = true
-				it.Suppressed = true
-				it.SuppressedReason = ds[j].Reason
-				break
+			if ds[j].Covers(it.RuleID, it.StartLine) && (best < 0 || ds[j].Line == it.StartLine) {
+				best = j
 			}
+		}
+		if best >= 0 {
+			ds[best].Used = true
+			it.Suppressed = true
+			it.SuppressedReason = ds[best].Reason
 		}
 	}
 	var meta []finding.Finding

@@ -189,7 +189,7 @@ func TestTextMasksSensitiveSpans(t *testing.T) {
 		start, end int
 		want       string
 	}{
-		{"KEY=AKIAQYLPMN5HHHFPZAM2 # x", 5, 25, "KEY=AKIA**************** # x"},
+		{"KEY=AKIAQYLPMN5HHHFPZAM2 # x", 5, 25, "KEY=AKIA**************** # x"}, // fourc:ignore secret-aws-access-key-id -- made-up key in a masking test
 		{"tok: abc", 6, 9, "tok: ***"},
 		{"pw=hunter22", 4, 12, "pw=hu******"},
 		{"short", 1, 1, "short"},
@@ -215,8 +215,8 @@ func TestMaskSecretCoversEveryFlaggedLine(t *testing.T) {
 		raw  string
 		want string
 	}{
-		{"the flagged line", oneLine, 2, "KEY=AKIAQYLPMN5HHHFPZAM2 # x", "KEY=AKIA**************** # x"},
-		{"a line before it", oneLine, 1, "KEY=AKIAQYLPMN5HHHFPZAM2", "KEY=AKIAQYLPMN5HHHFPZAM2"},
+		{"the flagged line", oneLine, 2, "KEY=AKIAQYLPMN5HHHFPZAM2 # x", "KEY=AKIA**************** # x"}, // fourc:ignore secret-aws-access-key-id -- made-up key in a masking test
+		{"a line before it", oneLine, 1, "KEY=AKIAQYLPMN5HHHFPZAM2", "KEY=AKIAQYLPMN5HHHFPZAM2"},         // fourc:ignore secret-aws-access-key-id -- made-up key in a masking test
 		{"first line of a span: to its end", key, 1, "k=MIIEvQIBADANBg", "k=MII***********"},
 		{"a line inside a span: all of it", key, 2, "kqhkiG9w0BAQEFAASC", "kqhk**************"},
 		{"last line of a span: to its end column", key, 3, "BKcwggSjAgEAAoIB", "BK******AgEAAoIB"},

@@ -425,3 +425,46 @@ func (c *contextReader) Read(p []byte) (int, error) {
 	}
 	return c.r.Read(p)
 }
+
+// Ignored returns a predicate over paths relative to dir (slash-separated) that is true for what
+// git ignores there (.gitignore, .git/info/exclude, the global excludes file): build output and
+// caches a user does not expect a scan to read. Outside a git work tree it returns ErrNotWorkTree.
+func Ignored(ctx context.Context, dir string) (func(path string) bool, error) {
+	wt, err := openWorkTree(ctx, dir)
+	if err != nil {
+		return nil, err
+	}
+	files, dirs := map[string]bool{}, []string{}
+	args := append([]string{"ls-files", "--others", "--ignored", "--exclude-standard", "--directory", "-z", "--"}, wt.pathspec()...)
+	err = streamGit(ctx, wt.top, args, func(r io.Reader) error {
+		sc := bufio.NewScanner(r)
+		sc.Buffer(make([]byte, 0, 64<<10), 1<<20)
+		sc.Split(splitNUL)
+		for sc.Scan() {
+			rel, ok := wt.rel(strings.TrimSuffix(sc.Text(), "/"))
+			if !ok {
+				continue
+			}
+			if strings.HasSuffix(sc.Text(), "/") {
+				dirs = append(dirs, rel+"/")
+			} else {
+				files[rel] = true
+			}
+		}
+		return sc.Err()
+	})
+	if err != nil {
+		return nil, fmt.Errorf("list ignored files: %w", err)
+	}
+	return func(p string) bool {
+		if files[p] {
+			return true
+		}
+		for _, d := range dirs {
+			if strings.HasPrefix(p+"/", d) {
+				return true
+			}
+		}
+		return false
+	}, nil
+}

@@ -553,3 +553,36 @@ func TestGitIgnoresHostileSettings(t *testing.T) {
 		t.Errorf("git ran a configured program:\n%s", log)
 	}
 }
+
+func TestIgnored(t *testing.T) {
+	r := newRepo(t)
+	for name, content := range map[string]string{
+		".gitignore":        "/bin/\n*.test\n.cache/\n",
+		"sub/a.go":          "package a\n",
+		"sub/a.test":        "binary",
+		"bin/fourc":         "binary",
+		".cache/x/y.json":   "{}",
+		"sub/.cache/z.json": "{}",
+	} {
+		r.write(name, content)
+	}
+	ignored, err := source.Ignored(context.Background(), r.dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for path, want := range map[string]bool{"sub/a.go": false, "sub/a.test": true, "bin/fourc": true, ".cache/x/y.json": true, "sub/.cache/z.json": true, ".gitignore": false} {
+		if got := ignored(path); got != want {
+			t.Errorf("ignored(%q) = %v, want %v", path, got, want)
+		}
+	}
+	sub, err := source.Ignored(context.Background(), r.path("sub"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !sub("a.test") || sub("a.go") || !sub(".cache/z.json") {
+		t.Error("paths must be relative to the scanned subdirectory")
+	}
+	if _, err := source.Ignored(context.Background(), t.TempDir()); !errors.Is(err, source.ErrNotWorkTree) {
+		t.Errorf("outside a work tree: err = %v, want ErrNotWorkTree", err)
+	}
+}

@@ -5,6 +5,8 @@ package suppress
 
 import (
 	"bytes"
+	"path"
+	"regexp"
 	"strings"
 )
 
@@ -33,12 +35,43 @@ func (d *Directive) Covers(rule string, line int) bool {
 	return false
 }
 
-// commentOpeners are the comment starts of the formats fourc reads.
+// commentOpeners are the comment starts of the formats fourc reads, when a file's type is unknown.
 var commentOpeners = []string{"//", "#", "/*", "--", "<!--", ";"}
 
-// Parse finds the directives in a file's content. It is cheap on files without the marker.
-func Parse(content []byte) []Directive {
-	if !bytes.Contains(content, []byte(Marker)) {
+// openersByExt narrows the openers by file type, so that a "#" inside a Go string or a code
+// example in Markdown prose is not taken for a directive.
+var openersByExt = map[string][]string{
+	".go": {"//", "/*"}, ".js": {"//", "/*"}, ".ts": {"//", "/*"}, ".java": {"//", "/*"}, ".rs": {"//", "/*"},
+	".c": {"//", "/*"}, ".h": {"//", "/*"}, ".cc": {"//", "/*"}, ".cpp": {"//", "/*"}, ".kt": {"//", "/*"}, ".cs": {"//", "/*"},
+	".tf": {"#", "//", "/*"}, ".hcl": {"#", "//", "/*"},
+	".yaml": {"#"}, ".yml": {"#"}, ".sh": {"#"}, ".py": {"#"}, ".rb": {"#"}, ".toml": {"#"}, ".env": {"#"},
+	".properties": {"#"}, ".cfg": {"#"}, ".ini": {"#", ";"}, ".sql": {"--", "/*"},
+	".md": {"<!--"}, ".html": {"<!--"}, ".xml": {"<!--"},
+	".json": {}, // JSON has no comments
+}
+
+// quotedStrings are the languages where an opener between double quotes is string content.
+var quotedStrings = map[string]bool{".go": true, ".js": true, ".ts": true, ".java": true, ".rs": true, ".c": true,
+	".h": true, ".cc": true, ".cpp": true, ".kt": true, ".cs": true, ".tf": true, ".hcl": true}
+
+// Parse finds the directives in content of unknown type. It is cheap on files without the marker.
+func Parse(content []byte) []Directive { return parse(content, commentOpeners, false) }
+
+// ParseFile finds the directives in a file, reading comments as the file's type writes them.
+func ParseFile(name string, content []byte) []Directive {
+	ext, base := strings.ToLower(path.Ext(name)), path.Base(name)
+	if strings.HasPrefix(strings.ToLower(base), "dockerfile") || base == "Makefile" {
+		return parse(content, []string{"#"}, false)
+	}
+	openers, ok := openersByExt[ext]
+	if !ok {
+		openers = commentOpeners
+	}
+	return parse(content, openers, quotedStrings[ext])
+}
+
+func parse(content []byte, openers []string, quoted bool) []Directive {
+	if len(openers) == 0 || !bytes.Contains(content, []byte(Marker)) {
 		return nil
 	}
 	var out []Directive
@@ -52,7 +85,7 @@ func Parse(content []byte) []Directive {
 			content = nil
 		}
 		idx := bytes.Index(line, []byte(Marker))
-		if idx < 0 || !inComment(string(line[:idx])) {
+		if idx < 0 || !inComment(string(line[:idx]), openers, quoted) {
 			continue
 		}
 		d, ok := parseDirective(string(line[idx+len(Marker):]))
@@ -65,14 +98,25 @@ func Parse(content []byte) []Directive {
 	return out
 }
 
-func inComment(before string) bool {
-	for _, o := range commentOpeners {
-		if strings.Contains(before, o) {
-			return true
+// inComment reports whether the text before the marker opens a comment, outside a string
+// literal where the language has them.
+func inComment(before string, openers []string, quoted bool) bool {
+	for _, o := range openers {
+		i := strings.LastIndex(before, o)
+		if i < 0 {
+			continue
 		}
+		if quoted && (strings.Count(before[:i], `"`)%2 == 1 || strings.Count(before[:i], "`")%2 == 1) {
+			continue
+		}
+		return true
 	}
 	return false
 }
+
+// ruleToken is a rule id, a family prefix with '*', or '*': prose after the marker is not a
+// directive.
+var ruleToken = regexp.MustCompile(`^(\*|[a-z][a-z0-9]*(-[a-z0-9]+)*-\*|[a-z][a-z0-9]*(-[a-z0-9]+)+)$`)
 
 // parseDirective reads " RULE[,RULE…] -- reason" after the marker.
 func parseDirective(rest string) (Directive, bool) {
@@ -92,6 +136,11 @@ func parseDirective(rest string) (Directive, bool) {
 	}
 	if len(rules) == 0 {
 		return Directive{}, false
+	}
+	for _, r := range rules {
+		if !ruleToken.MatchString(r) {
+			return Directive{}, false
+		}
 	}
 	return Directive{Rules: rules, Reason: strings.TrimSpace(reason)}, true
 }

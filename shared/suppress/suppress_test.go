@@ -47,3 +47,33 @@ func TestCovers(t *testing.T) {
 		}
 	}
 }
+
+func TestParseFileReadsCommentsAsTheFileTypeWritesThem(t *testing.T) {
+	tests := []struct {
+		path, content string
+		rules         []string // rules of the directives found, in order
+	}{
+		{"a.go", `x := f() // fourc:ignore go-weak-crypto -- checksum`, []string{"go-weak-crypto"}},
+		{"a.go", `s := "# fourc:ignore docker-root-user -- fixture"`, nil},
+		{"a.go", `s := "x // fourc:ignore go-weak-crypto -- in a string"`, nil},
+		{"a.go", "s := `x // fourc:ignore go-weak-crypto -- in a raw string`", nil},
+		{"a.go", `// The fourc:ignore comment that silenced the finding.`, nil},
+		{"a.go", `// fourc:ignore RULE[,RULE…] -- reason`, nil},
+		{"deploy.yaml", `privileged: true # fourc:ignore k8s-privileged -- node agent`, []string{"k8s-privileged"}},
+		{"main.tf", `cidr = "0.0.0.0/0" # fourc:ignore aws-sg-public-ingress -- bastion`, []string{"aws-sg-public-ingress"}},
+		{"Dockerfile", `USER root # fourc:ignore docker-root-user -- init step`, []string{"docker-root-user"}},
+		{"README.md", "```go\nh := md5.New() // fourc:ignore go-weak-crypto -- cache key\n```", nil},
+		{"README.md", `<!-- fourc:ignore secret-jwt -- sample token -->`, []string{"secret-jwt"}},
+		{"data.json", `{"a": "# fourc:ignore x-y -- no comments in JSON"}`, nil},
+		{"notes.txt", `# fourc:ignore secret-* -- sample data`, []string{"secret-*"}},
+	}
+	for _, tt := range tests {
+		var got []string
+		for _, d := range suppress.ParseFile(tt.path, []byte(tt.content)) {
+			got = append(got, d.Rules...)
+		}
+		if d := cmp.Diff(tt.rules, got); d != "" {
+			t.Errorf("ParseFile(%s, %q) rules (-want +got):\n%s", tt.path, tt.content, d)
+		}
+	}
+}
