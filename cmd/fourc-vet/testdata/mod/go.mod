@@ -1,3 +1,0 @@
-module example.com/vetme
-
-go 1.22
