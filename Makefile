@@ -2,7 +2,6 @@
 SHELL := /bin/bash
 GO ?= go
 export GOTOOLCHAIN := local
-export CGO_ENABLED := 0
 BIN := $(CURDIR)/bin
 VERSION ?= $(shell git describe --tags --always --dirty 2>/dev/null || echo dev)
 LDFLAGS := -s -w -X main.version=$(VERSION)
@@ -12,17 +11,18 @@ LDFLAGS := -s -w -X main.version=$(VERSION)
 all: build
 
 build:
-	$(GO) build -trimpath -ldflags '$(LDFLAGS)' -o $(BIN)/fourc ./cmd/fourc
+	CGO_ENABLED=0 $(GO) build -trimpath -ldflags '$(LDFLAGS)' -o $(BIN)/fourc ./cmd/fourc
 
 # Lambda bootstraps for provided.al2023 on arm64. `sam build` calls build-<LogicalId> with
 # ARTIFACTS_DIR set; `make lambdas` builds them for this machine into bin/lambda for the tests.
+LAMBDA_ENV := CGO_ENABLED=0
 LAMBDA_FLAGS := -tags lambda.norpc -trimpath -ldflags '$(LDFLAGS)'
 build-WebhookFunction:
-	GOOS=linux GOARCH=arm64 $(GO) build $(LAMBDA_FLAGS) -o $(ARTIFACTS_DIR)/bootstrap ./functions/webhook
+	$(LAMBDA_ENV) GOOS=linux GOARCH=arm64 $(GO) build $(LAMBDA_FLAGS) -o $(ARTIFACTS_DIR)/bootstrap ./functions/webhook
 build-SummaryFunction:
-	GOOS=linux GOARCH=arm64 $(GO) build $(LAMBDA_FLAGS) -o $(ARTIFACTS_DIR)/bootstrap ./functions/summary
+	$(LAMBDA_ENV) GOOS=linux GOARCH=arm64 $(GO) build $(LAMBDA_FLAGS) -o $(ARTIFACTS_DIR)/bootstrap ./functions/summary
 lambdas:
-	for f in webhook scan summary; do $(GO) build $(LAMBDA_FLAGS) -o $(BIN)/lambda/$$f/bootstrap ./functions/$$f || exit 1; done
+	for f in webhook scan summary; do $(LAMBDA_ENV) $(GO) build $(LAMBDA_FLAGS) -o $(BIN)/lambda/$$f/bootstrap ./functions/$$f || exit 1; done
 
 # Scans the bundled example and prints its findings. fourc exits 1 when it finds something at or
 # above fail_on, which is the point of the example, so that exit code counts as success here.
@@ -48,6 +48,15 @@ fmt:
 bench:
 	$(GO) test -run '^$$' -bench . -benchmem ./shared/... ./analyzers/...
 	@for s in test/bench/*.sh; do [ -f "$$s" ] && bash "$$s"; done
+
+# Every fuzz target, one after another (test/fuzz.sh finds them): fuzz-short is what CI can run,
+# fuzz the longer hunt. A failure names the target; its input is left in testdata/fuzz/ to keep.
+.PHONY: fuzz fuzz-short
+fuzz:
+	FUZZTIME=60s GO="$(GO)" bash test/fuzz.sh
+
+fuzz-short:
+	FUZZTIME=10s GO="$(GO)" bash test/fuzz.sh
 
 clean:
 	rm -rf $(BIN)
