@@ -39,6 +39,9 @@ func main() {
 		slog.Error("startup", "error", err.Error())
 		os.Exit(1)
 	}
+	// Links in the issue point at the GitHub the App talks to (a GitHub Enterprise Server's own
+	// web address, not github.com).
+	a.WebURL = app.WebURLForAPI(settings.GitHubURL)
 	lambda.Start(func(ctx context.Context, req request) ([]app.SummaryResult, error) {
 		week := req.Week
 		if week == "" {

@@ -128,7 +128,9 @@ func (a *App) Summarize(ctx context.Context, installationID int64, week string) 
 			}
 		}
 		if w == week {
-			for _, sc := range scans {
+			// A scan superseded by a later one of the same pull request or default branch
+			// no longer describes it.
+			for _, sc := range latestScans(scans) {
 				if len(sc.Partial) > 0 {
 					s.Partial = append(s.Partial, PartialScan{Repo: sc.Key.Repo, PR: sc.PR, SHA: sc.Key.SHA, Reasons: sc.Partial})
 				}
@@ -180,12 +182,24 @@ func (a *App) Summarize(ctx context.Context, installationID int64, week string) 
 // latestPerPullRequest keeps, for each pull request, its newest scan (a pull request pushed to
 // five times this week counts once, as it stands); default-branch scans are left out.
 func latestPerPullRequest(scans []store.Scan) []store.Scan {
+	var out []store.Scan
+	for _, sc := range latestScans(scans) {
+		if sc.Kind == store.KindPullRequest {
+			out = append(out, sc)
+		}
+	}
+	return out
+}
+
+// latestScans keeps the newest scan of each pull request and of each repository's default
+// branch, in completion order.
+func latestScans(scans []store.Scan) []store.Scan {
 	latest := map[string]store.Scan{}
 	for _, sc := range scans {
-		if sc.Kind != store.KindPullRequest {
-			continue
+		k := sc.Kind + " " + sc.Key.Repo
+		if sc.Kind == store.KindPullRequest {
+			k = fmt.Sprintf("%s#%d", k, sc.PR)
 		}
-		k := fmt.Sprintf("%s#%d", sc.Key.Repo, sc.PR)
 		if cur, ok := latest[k]; !ok || sc.CompletedAt.After(cur.CompletedAt) {
 			latest[k] = sc
 		}

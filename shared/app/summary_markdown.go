@@ -5,6 +5,7 @@ import (
 	"sort"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"github.com/fourcsec/fourc/shared/finding"
 	"github.com/fourcsec/fourc/shared/store"
@@ -35,12 +36,17 @@ func RenderSummary(s *WeekSummary, webURL, version string) string {
 	}
 	p("\n")
 
-	p("## By layer\n\n| layer | new | fixed | open |\n|---|---:|---:|---:|\n")
-	newL, fixedL, openL := byLayer(s.New), byLayer(s.Fixed), byLayer(s.Open)
-	for _, l := range finding.Layers() {
-		p("| %s | %d | %d | %d |\n", layerTitle(l), newL[l], fixedL[l], openL[l])
+	// A week with nothing new gets a short issue: the totals above, the chart and what to do
+	// about the open findings, without the breakdowns.
+	detailed := !s.Empty()
+	if detailed && len(s.New)+len(s.Fixed)+len(s.Open) > 0 { // a table of zeros says nothing
+		p("## By layer\n\n| layer | new | fixed | open |\n|---|---:|---:|---:|\n")
+		newL, fixedL, openL := byLayer(s.New), byLayer(s.Fixed), byLayer(s.Open)
+		for _, l := range finding.Layers() {
+			p("| %s | %d | %d | %d |\n", layerTitle(l), newL[l], fixedL[l], openL[l])
+		}
+		p("\n")
 	}
-	p("\n")
 
 	renderTrend(&b, s.Trend)
 
@@ -52,14 +58,14 @@ func RenderSummary(s *WeekSummary, webURL, version string) string {
 		p("\n")
 	}
 
-	if rows := topRepos(s); len(rows) > 0 {
+	if rows := topRepos(s); detailed && len(rows) > 0 {
 		p("## Top repositories\n\n| repository | new | fixed | open | open critical+high |\n|---|---:|---:|---:|---:|\n")
 		for _, r := range rows {
 			p("| %s | %d | %d | %d | %d |\n", mdLink(r.repo, webURL+"/"+r.repo), r.new, r.fixed, r.open, r.openSevere)
 		}
 		p("\n")
 	}
-	if rows := topRules(s); len(rows) > 0 {
+	if rows := topRules(s); detailed && len(rows) > 0 {
 		p("## Top rules\n\n| rule | layer | new | open |\n|---|---|---:|---:|\n")
 		for _, r := range rows {
 			p("| `%s` | %s | %d | %d |\n", r.rule, layerTitle(r.layer), r.new, r.open)
@@ -286,7 +292,11 @@ func mdCell(s string) string {
 	r := strings.NewReplacer("|", `\|`, "\n", " ", "\r", " ", "<", "&lt;", ">", "&gt;", "@", "@\u200b", "`", "'")
 	s = r.Replace(s)
 	if len(s) > 300 {
-		s = s[:300] + "…"
+		cut := 300
+		for cut > 0 && !utf8.RuneStart(s[cut]) { // never split a character
+			cut--
+		}
+		s = s[:cut] + "…"
 	}
 	return s
 }

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"flag"
 	"fmt"
+	"os"
 	"path/filepath"
 	"strings"
 	"time"
@@ -30,11 +31,16 @@ func summaryCommand(ctx context.Context, args []string, env Env, now func() time
 	org := fs.String("org", "", "organisation or user login")
 	week := fs.String("week", "", "ISO week such as 2026-W47 (default: the last complete week)")
 	webURL := fs.String("web-url", "https://github.com", "GitHub's web address, for links")
-	if _, err := parseInterspersed(fs, args); err != nil {
+	extra, err := parseInterspersed(fs, args)
+	if err != nil {
 		if errors.Is(err, flag.ErrHelp) {
 			return ExitClean, nil
 		}
 		return ExitError, usagef("%v (see fourc summary -h)", err)
+	}
+	if len(extra) > 0 {
+		// `fourc summary --org acme 2026-W47` must not print another week than the one typed.
+		return ExitError, usagef("unexpected argument %q: the week goes in --week (see fourc summary -h)", extra[0])
 	}
 	if err := envDefaults(fs, env.Getenv); err != nil {
 		return ExitError, usagef("%v", err)
@@ -47,7 +53,12 @@ func summaryCommand(ctx context.Context, args []string, env Env, now func() time
 	} else if _, err := store.ParseISOWeek(*week); err != nil {
 		return ExitError, usagef("--week: %v", err)
 	}
-	st, err := bolt.Open(filepath.Join(*data, "fourc.db"))
+	path := filepath.Join(*data, "fourc.db")
+	// A read-only command must not leave an empty store behind a mistyped --data.
+	if _, err := os.Stat(path); errors.Is(err, os.ErrNotExist) {
+		return ExitError, fmt.Errorf("no store in %s: point --data at the directory fourc serve uses", *data)
+	}
+	st, err := bolt.Open(path)
 	if err != nil {
 		if strings.Contains(err.Error(), "timeout") {
 			return ExitError, fmt.Errorf("the store in %s is in use by a running fourc serve: stop it, or read the summary issue it posts", *data)
