@@ -720,16 +720,27 @@ func TestLimitErrorMessage(t *testing.T) {
 	}
 }
 
-// FuzzExtractTar checks that no archive makes ExtractTar panic or write outside dest.
+// FuzzExtractTar checks that no archive makes ExtractTar panic, write outside dest, or leave
+// anything in dest but regular files and directories (a link or a device there would let a later
+// reader of the tree leave it).
 func FuzzExtractTar(f *testing.F) {
 	f.Add(buildTar(f, []member{dir("d/"), file("d/a", "a"), link(tar.TypeSymlink, "l", "/etc")}, false), false)
 	f.Add(buildTar(f, []member{globalHeader(), file("top/x", "x")}, true), true)
 	f.Add(sparseTar(f, "s", 64, "data"), false)
+	f.Add(buildTar(f, []member{file("top/../../x", "x"), file("/etc/x", "x"), file("top/a\\..\\..\\x", "x")}, false), false)
+	f.Add(buildTar(f, []member{link(tar.TypeLink, "top/h", "top/../../etc/passwd"), link(tar.TypeSymlink, "top/s", "../../"),
+		file("top/s/x", "x"), node(tar.TypeChar, "top/c"), node(tar.TypeFifo, "top/f"), file("top/.git/config", "x")}, false), false)
 	f.Fuzz(func(t *testing.T, archive []byte, gz bool) {
 		parent := t.TempDir()
+		dest := filepath.Join(parent, "dest")
 		lim := source.Limits{MaxTotalBytes: 1 << 20, MaxFiles: 100, MaxFileBytes: 64 << 10, MaxDepth: 8}
-		_, _ = source.ExtractTar(bytes.NewReader(archive), filepath.Join(parent, "dest"), lim,
+		_, _ = source.ExtractTar(bytes.NewReader(archive), dest, lim,
 			source.ExtractOptions{Gzip: gz, StripComponents: 1})
 		assertOnlyDest(t, parent)
+		for name, kind := range listTree(t, dest) {
+			if !strings.HasPrefix(kind, "file ") && !strings.HasPrefix(kind, "dir ") {
+				t.Errorf("extraction left %s: %s", name, kind)
+			}
+		}
 	})
 }

@@ -11,6 +11,7 @@ import (
 	"os/exec"
 	"path"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"time"
 
@@ -77,7 +78,7 @@ func GitDiff(ctx context.Context, repoDir, rev string) (*diff.Diff, error) {
 		"--src-prefix=a/", "--dst-prefix=b/", "-U0", "-M", commit, "--"}
 	args = append(args, wt.pathspec()...)
 	var changed *diff.Diff
-	err = streamGit(ctx, wt.top, args, func(r io.Reader) error {
+	err = streamGit(ctx, wt.top, wt.noFilters, args, func(r io.Reader) error {
 		d, parseErr := diff.Parse(r)
 		if parseErr != nil {
 			return fmt.Errorf("read git diff: %w", parseErr)
@@ -90,7 +91,7 @@ func GitDiff(ctx context.Context, repoDir, rev string) (*diff.Diff, error) {
 	}
 	out := wt.relative(changed)
 	args = append([]string{"ls-files", "--others", "--exclude-standard", "-z", "--"}, wt.pathspec()...)
-	err = streamGit(ctx, wt.top, args, func(r io.Reader) error {
+	err = streamGit(ctx, wt.top, wt.noFilters, args, func(r io.Reader) error {
 		sc := bufio.NewScanner(r)
 		sc.Buffer(make([]byte, 0, 64<<10), 1<<20)
 		sc.Split(splitNUL)
@@ -147,7 +148,7 @@ func ExportRevision(ctx context.Context, repoDir, rev, subdir, dest string) erro
 		args = append(args, "--", subdir)
 		strip = strings.Count(subdir, "/") + 1
 	}
-	err = streamGit(ctx, wt.top, args, func(r io.Reader) error {
+	err = streamGit(ctx, wt.top, wt.noFilters, args, func(r io.Reader) error {
 		_, err := ExtractTar(&contextReader{ctx: ctx, r: r}, dest, DefaultLimits(), ExtractOptions{StripComponents: strip})
 		return err
 	})
@@ -162,10 +163,13 @@ type workTree struct {
 	dir    string // as the caller gave it, for messages
 	top    string // absolute path of the top of the work tree
 	prefix string // the scanned directory relative to top, slash-separated, "" at the top
+	// noFilters is the environment that switches off the filter drivers git's config defines,
+	// for every command that reads file contents (see filterOverrides).
+	noFilters []string
 }
 
 func openWorkTree(ctx context.Context, dir string) (*workTree, error) {
-	top, err := runGit(ctx, dir, "rev-parse", "--show-toplevel")
+	top, err := runGit(ctx, dir, nil, "rev-parse", "--show-toplevel")
 	if err != nil {
 		if msg := stderrOf(err); strings.Contains(msg, "not a git repository") ||
 			strings.Contains(msg, "must be run in a work tree") {
@@ -173,15 +177,58 @@ func openWorkTree(ctx context.Context, dir string) (*workTree, error) {
 		}
 		return nil, err
 	}
-	prefix, err := runGit(ctx, dir, "rev-parse", "--show-prefix")
+	prefix, err := runGit(ctx, dir, nil, "rev-parse", "--show-prefix")
 	if err != nil {
 		return nil, err
 	}
-	return &workTree{
+	wt := &workTree{
 		dir:    dir,
 		top:    strings.TrimSuffix(string(top), "\n"),
 		prefix: strings.TrimSuffix(strings.TrimSuffix(string(prefix), "\n"), "/"),
-	}, nil
+	}
+	if wt.noFilters, err = filterOverrides(ctx, wt.top); err != nil {
+		return nil, err
+	}
+	return wt, nil
+}
+
+// filterOverrides returns GIT_CONFIG_* variables that blank the clean, smudge and process
+// commands of every filter driver git's config defines (the repository's or the user's) and make
+// none required. `git archive` runs smudge filters and `git diff-index` clean filters on the
+// files it hashes, and a checkout handed over whole (an archive with its .git) brings its own
+// config: a `filter.x.clean` there would run any command as the user. No option turns filters
+// off, so each driver is named; git's own -c would misread a driver name holding "=", the
+// variables do not. Scanners are better off without filters anyway: a Git LFS pointer is text,
+// its object may be a download away.
+func filterOverrides(ctx context.Context, top string) ([]string, error) {
+	out, err := runGit(ctx, top, nil, "config", "--null", "--name-only", "--get-regexp", `^filter\.`)
+	if err != nil {
+		if exitCode(err) == 1 { // no key matched
+			return nil, nil
+		}
+		return nil, fmt.Errorf("read filter drivers: %w", err)
+	}
+	var drivers []string
+	seen := map[string]bool{}
+	for _, key := range strings.Split(string(out), "\x00") {
+		rest, ok := strings.CutPrefix(key, "filter.")
+		dot := strings.LastIndexByte(rest, '.')
+		if !ok || dot <= 0 || seen[rest[:dot]] {
+			continue // "filter.x" has no driver name; a driver has several keys
+		}
+		seen[rest[:dot]] = true
+		drivers = append(drivers, rest[:dot])
+	}
+	overrides := [][2]string{{"clean", ""}, {"smudge", ""}, {"process", ""}, {"required", "false"}}
+	env := []string{"GIT_CONFIG_COUNT=" + strconv.Itoa(len(drivers)*len(overrides))}
+	n := 0
+	for _, d := range drivers {
+		for _, o := range overrides {
+			env = append(env, fmt.Sprintf("GIT_CONFIG_KEY_%d=filter.%s.%s", n, d, o[0]), fmt.Sprintf("GIT_CONFIG_VALUE_%d=%s", n, o[1]))
+			n++
+		}
+	}
+	return env, nil
 }
 
 func (wt *workTree) resolve(ctx context.Context, rev string) (string, error) {
@@ -189,7 +236,7 @@ func (wt *workTree) resolve(ctx context.Context, rev string) (string, error) {
 	if rev == "" || strings.HasPrefix(rev, "-") || strings.ContainsRune(rev, 0) {
 		return "", &revisionError{rev: rev, dir: wt.dir}
 	}
-	out, err := runGit(ctx, wt.top, "rev-parse", "--verify", "--quiet", "--end-of-options", rev+"^{commit}")
+	out, err := runGit(ctx, wt.top, nil, "rev-parse", "--verify", "--quiet", "--end-of-options", rev+"^{commit}")
 	if err != nil {
 		if exitCode(err) == 1 { // --quiet: the name resolves to no commit
 			return "", &revisionError{rev: rev, dir: wt.dir}
@@ -202,14 +249,14 @@ func (wt *workTree) resolve(ctx context.Context, rev string) (string, error) {
 // hasTree reports whether dir is a directory in commit.
 func (wt *workTree) hasTree(ctx context.Context, commit, dir string) (bool, error) {
 	// "<commit>:<path>" names the object at path; a peel suffix would be read as part of the path.
-	oid, err := runGit(ctx, wt.top, "rev-parse", "--verify", "--quiet", "--end-of-options", commit+":"+dir)
+	oid, err := runGit(ctx, wt.top, nil, "rev-parse", "--verify", "--quiet", "--end-of-options", commit+":"+dir)
 	if err != nil {
 		if exitCode(err) == 1 {
 			return false, nil
 		}
 		return false, err
 	}
-	kind, err := runGit(ctx, wt.top, "cat-file", "-t", strings.TrimSpace(string(oid)))
+	kind, err := runGit(ctx, wt.top, nil, "cat-file", "-t", strings.TrimSpace(string(oid)))
 	if err != nil {
 		return false, err
 	}
@@ -287,6 +334,12 @@ func gitEnv() []string {
 	return append(env,
 		"GIT_CONFIG_NOSYSTEM=1", // the system config is outside the user's and our control
 		"GIT_TERMINAL_PROMPT=0", // never wait for a password
+		// No fetch transport at all: a checkout that declares itself a partial clone would
+		// otherwise "fetch" missing objects through its own remote config (an ext:: command,
+		// uploadpack, sshCommand, credential helpers). Blobless clones then fail with git's
+		// own error about the missing object rather than run anything.
+		"GIT_ALLOW_PROTOCOL=fourc-no-fetch",
+		"GIT_NO_LAZY_FETCH=1", // git 2.44+: do not even try
 		"GIT_PAGER=cat", "PAGER=cat",
 		"GIT_OPTIONAL_LOCKS=0",    // do not refresh the index: the checkout stays untouched
 		"GIT_LITERAL_PATHSPECS=1", // directory names are names, not patterns
@@ -334,10 +387,11 @@ func exitCode(err error) int {
 	return -1
 }
 
-// runGit runs git in dir and returns what it printed.
-func runGit(ctx context.Context, dir string, args ...string) ([]byte, error) {
+// runGit runs git in dir, with env added to the locked-down environment, and returns what it
+// printed.
+func runGit(ctx context.Context, dir string, env []string, args ...string) ([]byte, error) {
 	var out []byte
-	err := streamGit(ctx, dir, args, func(r io.Reader) error {
+	err := streamGit(ctx, dir, env, args, func(r io.Reader) error {
 		var err error
 		out, err = io.ReadAll(r)
 		return err
@@ -345,15 +399,15 @@ func runGit(ctx context.Context, dir string, args ...string) ([]byte, error) {
 	return out, err
 }
 
-// streamGit runs git in dir with the locked-down environment and hands its output to consume
-// as it comes. When consume fails, git is stopped; when git fails, its error wins, since a
-// consumer reading a cut-off stream fails only as a consequence.
-func streamGit(ctx context.Context, dir string, args []string, consume func(io.Reader) error) error {
+// streamGit runs git in dir with the locked-down environment, and env added to it, and hands
+// its output to consume as it comes. When consume fails, git is stopped; when git fails, its
+// error wins, since a consumer reading a cut-off stream fails only as a consequence.
+func streamGit(ctx context.Context, dir string, env, args []string, consume func(io.Reader) error) error {
 	runCtx, cancel := context.WithCancel(ctx)
 	defer cancel()
 	cmd := exec.CommandContext(runCtx, "git", append(append([]string{"--no-pager"}, gitConfig...), args...)...)
 	cmd.Dir = dir
-	cmd.Env = gitEnv()
+	cmd.Env = append(gitEnv(), env...)
 	cmd.WaitDelay = 5 * time.Second // git's children could keep the pipes open after a kill
 	stderr := &boundedBuffer{max: 8 << 10}
 	cmd.Stderr = stderr
@@ -436,7 +490,7 @@ func Ignored(ctx context.Context, dir string) (func(path string) bool, error) {
 	}
 	files, dirs := map[string]bool{}, []string{}
 	args := append([]string{"ls-files", "--others", "--ignored", "--exclude-standard", "--directory", "-z", "--"}, wt.pathspec()...)
-	err = streamGit(ctx, wt.top, args, func(r io.Reader) error {
+	err = streamGit(ctx, wt.top, wt.noFilters, args, func(r io.Reader) error {
 		sc := bufio.NewScanner(r)
 		sc.Buffer(make([]byte, 0, 64<<10), 1<<20)
 		sc.Split(splitNUL)

@@ -586,3 +586,70 @@ func TestIgnored(t *testing.T) {
 		t.Errorf("outside a work tree: err = %v, want ErrNotWorkTree", err)
 	}
 }
+
+// TestGitRunsNoFilterDrivers: `git archive` runs smudge filters and `git diff-index` runs clean
+// filters on the work tree files it hashes. A repository's own config (a checkout handed over
+// with its .git) or the user's (Git LFS) may define them; none may run, whatever its name, and
+// the diff and the export must be of the contents as stored.
+func TestGitRunsNoFilterDrivers(t *testing.T) {
+	tests := []struct {
+		name   string
+		driver string // as .gitattributes names it
+		global bool   // defined in the user's config rather than the repository's
+	}{
+		{"repository filter", "evil", false},
+		{"name with a dot and an equals sign", "a.b=c", false},
+		{"name in upper case", "Evil", false},
+		{"user's filter, as Git LFS installs it", "lfs", true},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			r := newRepo(t)
+			tools := t.TempDir()
+			ran := filepath.Join(tools, "ran")
+			script := filepath.Join(tools, "filter.sh")
+			// Logs that it ran, then rewrites the content, so that a filter run shows in the output;
+			// as a long-running process filter it fails at once rather than hang the handshake.
+			if err := os.WriteFile(script, []byte("#!/bin/sh\necho \"$*\" >> "+ran+"\n[ \"$1\" = process ] && exit 1\nsed s/a/FILTERED/\n"), 0o755); err != nil {
+				t.Fatal(err)
+			}
+			r.write(".gitattributes", "*.txt filter="+tt.driver+"\n")
+			r.write("a.txt", "a1\na2\n")
+			base := r.commit("base")
+			config := fmt.Sprintf("[filter %q]\n\tclean = %s clean\n\tsmudge = %s smudge\n\tprocess = %s process\n\trequired = true\n",
+				tt.driver, script, script, script)
+			target := filepath.Join(r.dir, ".git", "config")
+			if tt.global {
+				target = filepath.Join(tools, "gitconfig")
+				t.Setenv("GIT_CONFIG_GLOBAL", target)
+			}
+			f, err := os.OpenFile(target, os.O_APPEND|os.O_CREATE|os.O_WRONLY, 0o644)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if _, err := f.WriteString(config); err != nil {
+				t.Fatal(err)
+			}
+			f.Close()
+			r.write("a.txt", "a1\na2\na3\n")
+
+			got, err := source.GitDiff(context.Background(), r.dir, base)
+			if err != nil {
+				t.Fatalf("GitDiff: %v", err)
+			}
+			if diff := cmp.Diff(map[string]*diff.File{"a.txt": {Path: "a.txt", Ranges: spans(span(3, 3))}}, got.Files); diff != "" {
+				t.Errorf("diff (-want +got):\n%s", diff)
+			}
+			dest := filepath.Join(t.TempDir(), "dest")
+			if err := source.ExportRevision(context.Background(), r.dir, base, "", dest); err != nil {
+				t.Fatalf("ExportRevision: %v", err)
+			}
+			if exported := listTree(t, dest)["a.txt"]; exported != fmt.Sprintf("file 0644 %q", "a1\na2\n") {
+				t.Errorf("exported a.txt = %s, want the stored content", exported)
+			}
+			if log, err := os.ReadFile(ran); err == nil {
+				t.Errorf("git ran the filter driver:\n%s", log)
+			}
+		})
+	}
+}

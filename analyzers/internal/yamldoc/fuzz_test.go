@@ -1,6 +1,9 @@
 package yamldoc
 
 import (
+	"bytes"
+	"math"
+	"strings"
 	"testing"
 
 	"go.yaml.in/yaml/v3"
@@ -27,6 +30,7 @@ func FuzzParseWalk(f *testing.F) {
 		"s: |\n  line one\n  line two\nt: >-\n  folded\nu: 'it''s'\nv: ? complex\n  : key\n",
 		"{{- if .Values.enabled }}\nkind: Pod\n{{- end }}\n",
 		"!!binary aGk=\n--- !custom\n&x a: *x\n",
+		"a: 1\rb: [x,\u2028 y]\u2029c: \"\u0085\"\r\nd: e\n",
 	} {
 		f.Add([]byte(seed))
 	}
@@ -54,11 +58,12 @@ func FuzzParseWalk(f *testing.F) {
 				checkNode(t, lines, &rule, n)
 				return true
 			})
-			// Walk charges one visit per node of the expanded document, so it finishes exactly
-			// when the expansion fits the budget.
-			if finished != (expanded <= maxVisits) {
-				t.Fatalf("document %d: Walk finished = %v after %d visits, but the document expands to %d nodes (budget %d)",
-					i, finished, visits, expanded, maxVisits)
+			// Walk charges one visit per node of the expanded document and one level per level
+			// of it, so it finishes exactly when the expansion fits both budgets.
+			depth := expandedDepth(doc.Root, map[*yaml.Node]int{})
+			if fits := expanded <= maxVisits && depth <= maxDepth; finished != fits {
+				t.Fatalf("document %d: Walk finished = %v after %d visits, but the document expands to %d nodes %d deep (budgets %d, %d)",
+					i, finished, visits, expanded, depth, maxVisits, maxDepth)
 			}
 		}
 	})
@@ -75,8 +80,21 @@ func checkNode(t *testing.T, lines *Lines, rule *finding.Rule, n *yaml.Node) {
 	if col < 1 || col > len(lines.Line(n.Line))+2 { // +2: a line's end, and a "\r" before it
 		t.Fatalf("node %q at %d:%d has byte column %d on a line of %d bytes", n.Value, n.Line, n.Column, col, len(lines.Line(n.Line)))
 	}
-	if line, _ := lines.Position(lines.Offset(n.Line, n.Column)); line != n.Line {
+	off := lines.Offset(n.Line, n.Column)
+	if line, _ := lines.Position(off); line != n.Line {
 		t.Fatalf("node %q at %d:%d: offset maps back to line %d", n.Value, n.Line, n.Column, line)
+	}
+	// A plain scalar's text is where its position says (unless a tag or an anchor comes first,
+	// where the position then points): a finding on it underlines it.
+	at := lines.Source()[off:]
+	// Only its first word: a scalar folded over lines keeps neither the breaks nor the indent.
+	word := n.Value
+	if i := strings.IndexAny(word, " \t\r\n\u0085\u2028\u2029"); i >= 0 {
+		word = word[:i]
+	}
+	if n.Kind == yaml.ScalarNode && n.Style == 0 && word != "" && !bytes.HasPrefix(at, []byte("!")) &&
+		!bytes.HasPrefix(at, []byte("&")) && !bytes.HasPrefix(at, []byte(word)) {
+		t.Fatalf("plain scalar %q at %d:%d, but the file has %q there", n.Value, n.Line, n.Column, lines.Source()[off:min(off+len(word), len(lines.Source()))])
 	}
 	fd := At(rule, "f.yaml", n, "m")
 	if fd.StartLine != n.Line || fd.StartColumn < 1 || fd.EndColumn < fd.StartColumn {
@@ -89,4 +107,34 @@ func checkNode(t *testing.T, lines *Lines, rule *finding.Rule, n *yaml.Node) {
 			}
 		}
 	}
+}
+
+// expandedDepth is how many levels a walk of n descends, aliases followed (an alias sits at the
+// level of its target); an alias cycle makes it math.MaxInt. Memoized, so linear in the nodes.
+func expandedDepth(n *yaml.Node, memo map[*yaml.Node]int) int {
+	const inProgress = -1
+	if n == nil {
+		return 0
+	}
+	if d, ok := memo[n]; ok {
+		if d == inProgress {
+			return math.MaxInt
+		}
+		return d
+	}
+	memo[n] = inProgress
+	d := 1
+	if n.Kind == yaml.AliasNode {
+		d = expandedDepth(n.Alias, memo)
+	} else {
+		for _, c := range n.Content {
+			if cd := expandedDepth(c, memo); cd == math.MaxInt {
+				d = math.MaxInt
+			} else if d != math.MaxInt {
+				d = max(d, cd+1)
+			}
+		}
+	}
+	memo[n] = d
+	return d
 }

@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"testing"
 
+	"go.yaml.in/yaml/v3"
+
 	"github.com/fourcsec/fourc/analyzers/internal/yamldoc"
 )
 
@@ -43,5 +45,30 @@ func TestPairsFanOutIsLinear(t *testing.T) {
 	}
 	if got := len(yamldoc.Pairs(yamldoc.Value(docs[0].Root, "l40"))); got != 41 {
 		t.Errorf("l40 has %d keys, want 41", got)
+	}
+}
+
+// TestWalkStopsAtAliasCycles: a walk into a cycle cannot finish, and must give up after a bounded
+// depth rather than recurse until its visit budget is spent (a million frames of stack for an
+// 11-byte file).
+func TestWalkStopsAtAliasCycles(t *testing.T) {
+	tests := []struct{ name, input string }{
+		{"sequence holding itself", "a: &a [*a]\n"},
+		{"mapping holding itself", "a: &a {k: *a}\n"},
+		{"merge key and value", "a: &a\n  <<: *a\n  k: [*a]\n"},
+		{"two-step cycle", "a: &a [&b [*a]]\n"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			docs, err := yamldoc.Parse([]byte(tt.input))
+			if err != nil {
+				t.Fatal(err)
+			}
+			visits := 0
+			finished := yamldoc.Walk(docs[0].Root, func(*yaml.Node) bool { visits++; return true })
+			if finished || visits > 20_001 {
+				t.Errorf("Walk = %v after %d visits; want false after at most a depth budget of visits", finished, visits)
+			}
+		})
 	}
 }

@@ -23,7 +23,17 @@ const MaxBytes = 16 << 20
 // bounded amount of time whatever the document does.
 const maxVisits = 1 << 20
 
-var bom = []byte("\xef\xbb\xbf")
+// maxDepth bounds how deep a walk descends, so an alias cycle (`a: &a [*a]`, which the parser
+// accepts) costs a bounded amount of stack: without it, an 11-byte file recursed a million frames
+// deep and held some 200 MB. The parser refuses text nested deeper than this, so only aliases
+// can reach it.
+const maxDepth = 10_000
+
+var (
+	bom     = []byte("\xef\xbb\xbf")
+	utf16LE = []byte("\xff\xfe")
+	utf16BE = []byte("\xfe\xff")
+)
 
 // ErrTooLarge is returned for streams over MaxBytes.
 var ErrTooLarge = errors.New("YAML stream is over the size limit")
@@ -35,12 +45,22 @@ type Document struct {
 }
 
 // Parse decodes every document of a YAML or JSON stream. A syntax error anywhere fails the whole
-// stream: the error carries the line where the parser gave up.
+// stream: the error carries the line where the parser gave up. Node positions count lines as git
+// and findings do, ending at "\n" (see breaks.go), and columns in characters (see Lines).
 func Parse(data []byte) ([]Document, error) {
 	if len(data) > MaxBytes {
 		return nil, fmt.Errorf("%w (%d bytes, limit %d)", ErrTooLarge, len(data), MaxBytes)
 	}
 	data = bytes.TrimPrefix(data, bom)
+	if bytes.HasPrefix(data, utf16LE) || bytes.HasPrefix(data, utf16BE) {
+		// yaml.v3 would decode it and report positions in the decoded text, which no byte
+		// offset into the file matches; the tools fourc checks for read UTF-8 only.
+		return nil, errors.New("not valid YAML: UTF-16 text is not supported, only UTF-8")
+	}
+	var lines []yamlLine
+	if needsRenumbering(data) {
+		lines = yamlLines(data)
+	}
 	dec := yaml.NewDecoder(bytes.NewReader(data))
 	var docs []Document
 	for i := 0; ; i++ {
@@ -53,6 +73,9 @@ func Parse(data []byte) ([]Document, error) {
 			return nil, fmt.Errorf("not valid YAML: %s", strings.TrimPrefix(err.Error(), "yaml: "))
 		}
 		if n.Kind == yaml.DocumentNode && len(n.Content) > 0 && !IsNull(n.Content[0]) {
+			if lines != nil {
+				renumber(n.Content[0], lines)
+			}
 			docs = append(docs, Document{Root: n.Content[0], Index: i})
 		}
 	}
@@ -210,13 +233,14 @@ func Int(n *yaml.Node) (int64, bool) {
 }
 
 // Walk visits n and everything below it depth-first, following aliases, until fn returns false
-// for a node (its children are then skipped) or the visit budget is spent. It reports whether the
-// walk finished within the budget.
+// for a node (its children are then skipped) or a budget is spent: maxVisits nodes, maxDepth
+// levels. It reports whether the walk finished within the budgets; a walk into an alias cycle
+// never does.
 func Walk(n *yaml.Node, fn func(n *yaml.Node) bool) bool {
 	budget := maxVisits
-	var walk func(n *yaml.Node) bool
-	walk = func(n *yaml.Node) bool {
-		if budget--; budget < 0 {
+	var walk func(n *yaml.Node, depth int) bool
+	walk = func(n *yaml.Node, depth int) bool {
+		if budget--; budget < 0 || depth > maxDepth {
 			return false
 		}
 		n = Resolve(n)
@@ -224,13 +248,13 @@ func Walk(n *yaml.Node, fn func(n *yaml.Node) bool) bool {
 			return true
 		}
 		for _, c := range n.Content {
-			if !walk(c) {
+			if !walk(c, depth+1) {
 				return false
 			}
 		}
 		return true
 	}
-	return walk(n)
+	return walk(n, 1)
 }
 
 // At makes a finding of rule positioned on node n: its line and column, ending after a scalar's
