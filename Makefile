@@ -26,8 +26,10 @@ lambdas:
 
 # Scans the bundled example and prints its findings. fourc exits 1 when it finds something at or
 # above fail_on, which is the point of the example, so that exit code counts as success here.
+# The Go vulnerability snapshot beside the repository, when present; else the live database.
+VULNDB ?= $(wildcard $(CURDIR)/../shared/vulndb/osv)
 run: build
-	@$(BIN)/fourc scan --all examples/demo; code=$$?; if [ $$code -gt 1 ]; then exit $$code; fi
+	@$(BIN)/fourc scan --all $(if $(VULNDB),--vulndb $(VULNDB)) examples/demo; code=$$?; if [ $$code -gt 1 ]; then exit $$code; fi
 
 test: lint
 	$(GO) test -race -count=1 ./...

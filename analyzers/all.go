@@ -3,7 +3,9 @@
 package analyzers
 
 import (
+	"github.com/fourcsec/fourc/analyzers/deps"
 	"github.com/fourcsec/fourc/analyzers/dockerfile"
+	"github.com/fourcsec/fourc/analyzers/golang"
 	"github.com/fourcsec/fourc/analyzers/iac"
 	"github.com/fourcsec/fourc/analyzers/k8s"
 	"github.com/fourcsec/fourc/analyzers/secrets"
@@ -21,6 +23,8 @@ type Options struct {
 func All(opts Options) []engine.Scanner {
 	return []engine.Scanner{
 		secrets.New(),
+		golang.New(golang.Options{}),
+		deps.New(deps.Options{VulnDB: opts.VulnDB}),
 		dockerfile.New(),
 		k8s.New(),
 		iac.New(),

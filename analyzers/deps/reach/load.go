@@ -1,0 +1,181 @@
+package reach
+
+import (
+	"context"
+	"fmt"
+	"go/ast"
+	"go/parser"
+	"go/scanner"
+	"go/token"
+	"os"
+	"path/filepath"
+	"regexp"
+	"sort"
+	"strings"
+
+	"golang.org/x/tools/go/packages"
+)
+
+// graphMode is what the import levels need: names, files and the import graph, from go list
+// alone (nothing is parsed or type-checked).
+const graphMode = packages.NeedName | packages.NeedFiles | packages.NeedCompiledGoFiles |
+	packages.NeedImports | packages.NeedDeps | packages.NeedModule
+
+// typedMode adds what SSA needs: syntax and full type information for every package.
+const typedMode = graphMode | packages.NeedTypes | packages.NeedTypesSizes | packages.NeedSyntax | packages.NeedTypesInfo
+
+// loadGraph lists the packages and their dependencies.
+func loadGraph(ctx context.Context, cfg *Config) ([]*packages.Package, error) {
+	pkgs, err := packages.Load(&packages.Config{
+		Mode:       graphMode,
+		Context:    ctx,
+		Dir:        cfg.Dir,
+		Env:        cfg.Env,
+		BuildFlags: cfg.BuildFlags,
+	}, patterns(cfg)...)
+	if err != nil {
+		return nil, fmt.Errorf("list packages: %w", err)
+	}
+	return pkgs, nil // none for a module without Go files: then nothing is imported
+}
+
+func patterns(cfg *Config) []string {
+	if len(cfg.Patterns) > 0 {
+		return cfg.Patterns
+	}
+	return []string{"./..."}
+}
+
+// loadTyped type-checks the packages from source. Files of packages outside keep lose their
+// function bodies before type-checking: that is most of the time and memory a load costs.
+func loadTyped(ctx context.Context, cfg *Config, fset *token.FileSet, keep map[string]bool) ([]*packages.Package, error) {
+	fp := &fileParser{cfg: cfg, keep: keep}
+	pkgs, err := packages.Load(&packages.Config{
+		Mode:       typedMode,
+		Context:    ctx,
+		Dir:        cfg.Dir,
+		Env:        cfg.Env,
+		BuildFlags: cfg.BuildFlags,
+		Fset:       fset,
+		ParseFile:  fp.parse,
+	}, patterns(cfg)...)
+	if err != nil {
+		return nil, fmt.Errorf("load packages: %w", err)
+	}
+	return pkgs, nil
+}
+
+// fileParser parses a file for the type checker, refusing files it must not read and trimming
+// the bodies of files whose package cannot reach vulnerable code.
+type fileParser struct {
+	cfg  *Config
+	keep map[string]bool // absolute file names whose bodies are kept; nil keeps all
+}
+
+func (p *fileParser) parse(fset *token.FileSet, filename string, src []byte) (*ast.File, error) {
+	if rel, under := relativeTo(p.cfg.Root, filename); under {
+		if p.cfg.InTree != nil && !p.cfg.InTree(rel) {
+			return nil, refused(filename, "not a regular file of the scanned tree")
+		}
+	} else if !p.trusted(filename) {
+		// A replace directive pointing outside the tree must not make the scanner read
+		// arbitrary directories of the host.
+		return nil, refused(filename, "outside the scanned tree and the module cache; not read")
+	}
+	f, err := parser.ParseFile(fset, filename, src, parser.SkipObjectResolution)
+	if f != nil && p.keep != nil && !p.keep[filename] {
+		trimBodies(f)
+	}
+	return f, err
+}
+
+// refused is a parse error with a position, the kind go/packages reports as a package error
+// (it logs errors without one as its own internal errors).
+func refused(filename, why string) error {
+	return scanner.ErrorList{&scanner.Error{Pos: token.Position{Filename: filename, Line: 1, Column: 1}, Msg: filepath.Base(filename) + ": " + why}}
+}
+
+func (p *fileParser) trusted(filename string) bool {
+	for _, dir := range p.cfg.Trusted {
+		if _, ok := relativeTo(dir, filename); ok {
+			return true
+		}
+	}
+	return false
+}
+
+// relativeTo returns filename relative to dir (slash-separated) when it lies inside dir.
+func relativeTo(dir, filename string) (string, bool) {
+	if dir == "" {
+		return "", false
+	}
+	rel, err := filepath.Rel(dir, filepath.Clean(filename))
+	if err != nil || rel == ".." || strings.HasPrefix(rel, ".."+string(os.PathSeparator)) || filepath.IsAbs(rel) {
+		return "", false
+	}
+	return filepath.ToSlash(rel), true
+}
+
+// trimBodies drops function bodies, except those of generic functions (go/types needs them to
+// check instantiations), and drops init functions (which may not lack a body). Declarations stay,
+// so the package's API type-checks exactly as before.
+func trimBodies(f *ast.File) {
+	decls := f.Decls[:0]
+	for _, d := range f.Decls {
+		fn, ok := d.(*ast.FuncDecl)
+		if !ok {
+			decls = append(decls, d)
+			continue
+		}
+		if fn.Recv == nil && fn.Name.Name == "init" {
+			continue
+		}
+		if fn.Type.TypeParams == nil || fn.Type.TypeParams.NumFields() == 0 {
+			fn.Body = nil
+		}
+		decls = append(decls, fn)
+	}
+	f.Decls = decls
+}
+
+// trimmingArtifact matches the errors that dropping bodies causes: an import or a variable used
+// only inside a removed body.
+var trimmingArtifact = regexp.MustCompile(`(imported (as \S+ )?and not used|declared and not used)`)
+
+// typeProblems lists the packages whose errors would make SSA unreliable, ignoring the
+// artifacts of trimming in trimmed packages.
+func typeProblems(pkgs []*packages.Package, keep map[string]bool) []string {
+	var out []string
+	packages.Visit(pkgs, nil, func(p *packages.Package) {
+		trimmed := keep != nil && !keepsAny(p, keep)
+		for _, e := range p.Errors {
+			if trimmed && e.Kind == packages.TypeError && trimmingArtifact.MatchString(e.Msg) {
+				continue
+			}
+			out = append(out, fmt.Sprintf("%s: %s", p.PkgPath, firstLine(e.Msg)))
+			break
+		}
+	})
+	sort.Strings(out)
+	return out
+}
+
+func keepsAny(p *packages.Package, keep map[string]bool) bool {
+	for _, f := range p.CompiledGoFiles {
+		if keep[f] {
+			return true
+		}
+	}
+	return false
+}
+
+func firstLine(s string) string {
+	s = strings.TrimSpace(s)
+	if i := strings.IndexByte(s, '\n'); i >= 0 {
+		s = s[:i]
+	}
+	if len(s) > 200 {
+		s = s[:197] + "..."
+	}
+	return s
+}

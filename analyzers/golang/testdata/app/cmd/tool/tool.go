@@ -1,0 +1,5 @@
+package main
+
+import "crypto/des"
+
+func main() { des.NewCipher(nil) }

@@ -1,0 +1,5 @@
+package server
+
+import "crypto/tls"
+
+var windowsConfig = &tls.Config{MinVersion: tls.VersionTLS10}

@@ -1,0 +1,5 @@
+package dep
+
+import "crypto/tls"
+
+var Insecure = &tls.Config{InsecureSkipVerify: true}

@@ -1,0 +1,6 @@
+package main
+
+import "crypto/rsa"
+import "crypto/rand"
+
+func main() { rsa.GenerateKey(rand.Reader, 1024) }
