@@ -12,6 +12,7 @@ all: build
 
 build:
 	CGO_ENABLED=0 $(GO) build -trimpath -ldflags '$(LDFLAGS)' -o $(BIN)/fourc ./cmd/fourc
+	CGO_ENABLED=0 $(GO) build -trimpath -ldflags '$(LDFLAGS)' -o $(BIN)/fourc-vet ./cmd/fourc-vet
 
 # Lambda bootstraps for provided.al2023 on arm64. `sam build` calls build-<LogicalId> with
 # ARTIFACTS_DIR set; `make lambdas` builds them for this machine into bin/lambda for the tests.

@@ -107,9 +107,10 @@ func scanCommand(ctx context.Context, args []string, env Env) (int, error) {
 		mode = engine.AllNew
 	}
 	// In a git checkout, what git ignores (build output, caches) is not part of the project.
+	// Where git cannot say (not a checkout, or PATH itself is ignored), nothing extra is left out.
 	ignored, err := source.Ignored(ctx, root)
-	if err != nil && !errors.Is(err, source.ErrNotWorkTree) {
-		return ExitError, err
+	if err != nil {
+		ignored = nil
 	}
 	prog := &engine.Progress{}
 	stopProgress := startProgress(env, f.quiet, prog)

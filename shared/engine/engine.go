@@ -421,8 +421,23 @@ func classify(rep *Report, items []Item, opts Options) {
 			matched[it.baseFingerprint] = true
 		}
 	}
+	// A baseline finding is fixed only where the change could have fixed it: in a file the diff
+	// touched, renamed or deleted. Elsewhere an unmatched one means a scanner skipped unchanged
+	// files (as the Go analyzers do with a diff), not that the problem went away.
+	touchedBase := map[string]bool{}
+	if opts.Diff != nil {
+		for _, f := range opts.Diff.Files {
+			touchedBase[f.Path] = true
+			if f.OldPath != "" {
+				touchedBase[f.OldPath] = true
+			}
+		}
+		for _, p := range opts.Diff.Deleted {
+			touchedBase[p] = true
+		}
+	}
 	for _, f := range opts.Baseline {
-		if !matched[f.Fingerprint] {
+		if !matched[f.Fingerprint] && (opts.Diff == nil || touchedBase[f.Path]) {
 			rep.Fixed = append(rep.Fixed, f)
 		}
 	}

@@ -113,6 +113,7 @@ func TestRunClassifiesAgainstBaselineAndDiff(t *testing.T) {
 	d := diff.New()
 	d.Add("a.txt", 1, 1)
 	d.Add("a.txt", 5, 5)
+	d.Deleted = []string{"gone.txt"}
 	d.AddWhole("new.txt")
 	d.Files["new.txt"].OldPath = "old.txt"
 	d.Files["new.txt"].Whole = false
@@ -143,6 +144,34 @@ func TestRunClassifiesAgainstBaselineAndDiff(t *testing.T) {
 		if !rep.Failed() {
 			t.Errorf("mode %d: a new high finding must fail the run", tt.mode)
 		}
+	}
+}
+
+// A scanner that skips files the diff did not touch leaves their baseline findings unmatched;
+// they are not fixed.
+func TestUntouchedFilesFindingsAreNotFixed(t *testing.T) {
+	ctx := context.Background()
+	base := writeTree(t, map[string]string{"a.txt": "BAD\n", "b.txt": "BAD\n"})
+	head := writeTree(t, map[string]string{"a.txt": "fine\n", "b.txt": "BAD\n"})
+	baseRep, err := engine.Run(ctx, base, engine.Options{Scanners: []engine.Scanner{wordScanner{}}, Mode: engine.All})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var baseline []finding.Finding
+	for _, it := range baseRep.Items {
+		baseline = append(baseline, it.Finding)
+	}
+	d := diff.New()
+	d.Add("a.txt", 1, 1)
+	onlyChanged := scannerFunc(func(ctx context.Context, req *engine.Request) (*engine.Result, error) {
+		return &engine.Result{}, nil // reports nothing anywhere, as if it skipped b.txt
+	})
+	rep, err := engine.Run(ctx, head, engine.Options{Scanners: []engine.Scanner{onlyChanged}, Diff: d, Baseline: baseline})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(rep.Fixed) != 1 || rep.Fixed[0].Path != "a.txt" {
+		t.Errorf("fixed = %v, want only a.txt's finding (b.txt was not touched)", rep.Fixed)
 	}
 }
 
