@@ -203,9 +203,8 @@ func (a *App) resume(ctx context.Context, log *slog.Logger, job *Job, key store.
 			return false, err
 		}
 	}
-	log.Info("publishing stored scan", "findings", len(stored))
+	log.Info("publishing stored scan", "findings", len(stored), "annotations_already_published", sc.PublishedAnnotations)
 	rep := reportFromStored(sc, stored)
-	sc.CheckRunID = job.CheckRunID
 	return true, a.publish(ctx, job, sc, rep)
 }
 
@@ -354,7 +353,7 @@ func (a *App) scanRecord(job *Job, key store.ScanKey, rep *engine.Report) store.
 	now := a.Clock.Now().UTC()
 	return store.Scan{
 		Key: key, InstallationID: job.InstallationID, Kind: job.Kind, PR: job.PR, Ref: job.Ref,
-		CheckRunID: job.CheckRunID, Conclusion: report.Conclusion(rep), Partial: rep.Partial,
+		CheckRunID: job.CheckRunID, Conclusion: report.Conclusion(rep), Partial: rep.Partial, FailOn: rep.FailOn.String(),
 		New: sum.Shown, Existing: sum.Existing, Fixed: sum.Fixed, Suppressed: sum.Suppressed,
 		StartedAt: now.Add(-rep.Duration), CompletedAt: now,
 	}
@@ -388,18 +387,41 @@ func (a *App) storeAndPublish(ctx context.Context, log *slog.Logger, job *Job, s
 	return a.publish(ctx, job, sc, rep)
 }
 
-// publish completes the check run with the report, then records that it did.
+// publish completes the check run with the report, then records that it did. GitHub appends
+// the annotations of each request to those already on the run, so they go in batches of
+// githubapp.MaxAnnotationsPerRequest with the progress recorded after each: a redelivered job
+// whose publication was cut short sends only the batches the run lacks, never one twice. The
+// completion rides on the last batch, so the check is not complete before all are in.
 func (a *App) publish(ctx context.Context, job *Job, sc store.Scan, rep *engine.Report) error {
 	out := report.CheckRunOutput(rep, a.catalogue, report.CheckRunOptions{MaxAnnotations: a.MaxAnnotations, ToolVersion: a.Version})
+	anns := annotations(out.Annotations)
+	output := func(batch []githubapp.Annotation) *githubapp.CheckRunOutput {
+		return &githubapp.CheckRunOutput{Title: out.Title, Summary: out.Summary, Text: out.Text, Annotations: batch}
+	}
+	sent := 0
+	if sc.CheckRunID == job.CheckRunID {
+		sent = min(sc.PublishedAnnotations, len(anns))
+	}
+	sc.CheckRunID = job.CheckRunID
+	for len(anns)-sent > githubapp.MaxAnnotationsPerRequest {
+		batch := anns[sent : sent+githubapp.MaxAnnotationsPerRequest]
+		if err := a.GitHub.UpdateCheckRun(ctx, job.InstallationID, job.repo(), job.CheckRunID, CheckName, githubapp.CheckRunUpdate{Output: output(batch)}); err != nil {
+			return fmt.Errorf("publish annotations %d-%d of %d on check run %d: %w", sent+1, sent+len(batch), len(anns), job.CheckRunID, err)
+		}
+		sent += len(batch)
+		sc.PublishedAnnotations = sent
+		if err := a.Store.PutScan(ctx, sc); err != nil {
+			return fmt.Errorf("record publication progress: %w", err)
+		}
+	}
 	update := githubapp.CheckRunUpdate{
-		Status: "completed", Conclusion: report.Conclusion(rep), CompletedAt: a.Clock.Now().UTC(),
-		Output: &githubapp.CheckRunOutput{Title: out.Title, Summary: out.Summary, Text: out.Text, Annotations: annotations(out.Annotations)},
+		Status: "completed", Conclusion: report.Conclusion(rep), CompletedAt: a.Clock.Now().UTC(), Output: output(anns[sent:]),
 	}
 	if err := a.GitHub.UpdateCheckRun(ctx, job.InstallationID, job.repo(), job.CheckRunID, CheckName, update); err != nil {
 		return fmt.Errorf("publish check run %d: %w", job.CheckRunID, err)
 	}
 	sc.Published = true
-	sc.CheckRunID = job.CheckRunID
+	sc.PublishedAnnotations = len(anns)
 	if err := a.Store.PutScan(ctx, sc); err != nil {
 		return fmt.Errorf("record publication: %w", err)
 	}
@@ -440,9 +462,15 @@ func findingsOf(stored []store.StoredFinding) []finding.Finding {
 	return out
 }
 
-// reportFromStored rebuilds the report a stored scan published, for a redelivered job.
+// reportFromStored rebuilds the report a stored scan published, for a redelivered job. The
+// fail_on severity comes from the scan, so the conclusion is the one the scan reached (scans
+// stored before it was recorded fall back to the default, high).
 func reportFromStored(sc store.Scan, stored []store.StoredFinding) *engine.Report {
-	rep := &engine.Report{Mode: engine.NewOnChangedLines, FailOn: finding.High, Partial: sc.Partial, HasDiff: sc.Kind == store.KindPullRequest, HasBase: true}
+	failOn, err := finding.ParseSeverity(sc.FailOn)
+	if err != nil {
+		failOn = finding.High
+	}
+	rep := &engine.Report{Mode: engine.NewOnChangedLines, FailOn: failOn, Partial: sc.Partial, HasDiff: sc.Kind == store.KindPullRequest, HasBase: true}
 	if sc.Kind == store.KindBranch {
 		rep.Mode = engine.All
 	}

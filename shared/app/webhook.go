@@ -13,8 +13,6 @@ import (
 	"strings"
 	"time"
 
-	"github.com/google/go-github/v60/github"
-
 	"github.com/fourcsec/fourc/shared/githubapp"
 	"github.com/fourcsec/fourc/shared/store"
 )
@@ -74,11 +72,11 @@ func (a *App) handleWebhook(r *http.Request) (int, string) {
 	if delivery == "" || event == "" {
 		return http.StatusBadRequest, "missing X-GitHub-Delivery or X-GitHub-Event"
 	}
-	parsed, err := github.ParseWebHook(event, payload)
-	if err != nil {
-		if strings.Contains(err.Error(), "unknown X-Github-Event") {
-			return http.StatusAccepted, "event ignored"
-		}
+	if !handledEvents[event] {
+		return http.StatusAccepted, "event ignored"
+	}
+	var parsed webhookPayload
+	if err := json.Unmarshal(payload, &parsed); err != nil {
 		log.Warn("webhook rejected", "reason", "payload does not parse", "error", err.Error())
 		return http.StatusBadRequest, "payload is not a valid " + event + " event"
 	}
@@ -92,7 +90,7 @@ func (a *App) handleWebhook(r *http.Request) (int, string) {
 		log.Info("duplicate delivery ignored")
 		return http.StatusOK, "duplicate delivery"
 	}
-	msg, err := a.route(ctx, log, delivery, parsed)
+	msg, err := a.route(ctx, log, delivery, event, &parsed)
 	if err != nil {
 		// Forget the delivery so that a redelivery by GitHub is handled rather than deduplicated.
 		if ferr := a.Store.ForgetDelivery(context.WithoutCancel(ctx), delivery); ferr != nil {
@@ -129,19 +127,84 @@ func jsonPayload(contentType string, body []byte) ([]byte, error) {
 	}
 }
 
-func (a *App) route(ctx context.Context, log *slog.Logger, delivery string, ev any) (string, error) {
-	switch e := ev.(type) {
-	case *github.PingEvent:
+// handledEvents are the events route acts on; others are acknowledged and ignored.
+var handledEvents = map[string]bool{
+	"ping": true, "pull_request": true, "check_suite": true, "check_run": true,
+	"installation": true, "installation_repositories": true,
+}
+
+// webhookPayload holds the fields of the handled events that the App reads, and nothing else.
+// Decoding only these, rather than the whole event into go-github's types, keeps a field the
+// App never reads from refusing a genuine delivery: GitHub's check_run events have carried
+// app.created_at as "2018-04-25 20:42:10", which go-github's Timestamp rejects, and a 400 there
+// would silently break "Re-run".
+type webhookPayload struct {
+	Action       string        `json:"action"`
+	Installation webhookInst   `json:"installation"`
+	Repository   webhookRepo   `json:"repository"`
+	PullRequest  webhookPR     `json:"pull_request"`
+	CheckSuite   webhookSuite  `json:"check_suite"`
+	CheckRun     webhookRun    `json:"check_run"`
+	Repositories []webhookRepo `json:"repositories"`
+	Added        []webhookRepo `json:"repositories_added"`
+	Removed      []webhookRepo `json:"repositories_removed"`
+}
+
+type webhookAccount struct {
+	Login string `json:"login"`
+	Type  string `json:"type"`
+}
+
+type webhookInst struct {
+	ID      int64          `json:"id"`
+	Account webhookAccount `json:"account"`
+}
+
+type webhookRepo struct {
+	Name          string         `json:"name"`
+	FullName      string         `json:"full_name"`
+	Owner         webhookAccount `json:"owner"`
+	DefaultBranch string         `json:"default_branch"`
+	Private       bool           `json:"private"`
+}
+
+type webhookPRRef struct {
+	Number int `json:"number"`
+}
+
+type webhookPR struct {
+	Number int  `json:"number"`
+	Draft  bool `json:"draft"`
+	Head   struct {
+		SHA string `json:"sha"`
+	} `json:"head"`
+}
+
+type webhookSuite struct {
+	HeadSHA      string         `json:"head_sha"`
+	HeadBranch   string         `json:"head_branch"`
+	PullRequests []webhookPRRef `json:"pull_requests"`
+}
+
+type webhookRun struct {
+	Name         string         `json:"name"`
+	HeadSHA      string         `json:"head_sha"`
+	PullRequests []webhookPRRef `json:"pull_requests"`
+}
+
+func (a *App) route(ctx context.Context, log *slog.Logger, delivery, event string, e *webhookPayload) (string, error) {
+	switch event {
+	case "ping":
 		return "pong", nil
-	case *github.PullRequestEvent:
+	case "pull_request":
 		return a.onPullRequest(ctx, delivery, e)
-	case *github.CheckSuiteEvent:
+	case "check_suite":
 		return a.onCheckSuite(ctx, delivery, e)
-	case *github.CheckRunEvent:
+	case "check_run":
 		return a.onCheckRun(ctx, delivery, e)
-	case *github.InstallationEvent:
+	case "installation":
 		return a.onInstallation(ctx, log, delivery, e)
-	case *github.InstallationRepositoriesEvent:
+	case "installation_repositories":
 		return a.onInstallationRepositories(ctx, log, delivery, e)
 	default:
 		return "event ignored", nil
@@ -152,41 +215,41 @@ func (a *App) route(ctx context.Context, log *slog.Logger, delivery string, ev a
 // review yet. Marking it ready for review (the ready_for_review action) starts the scan. Pull
 // requests from forks are scanned like any other: fourc reads the fork's commit through the
 // base repository, runs nothing from it, and takes its config from the base branch.
-func (a *App) onPullRequest(ctx context.Context, delivery string, e *github.PullRequestEvent) (string, error) {
-	switch e.GetAction() {
+func (a *App) onPullRequest(ctx context.Context, delivery string, e *webhookPayload) (string, error) {
+	switch e.Action {
 	case "opened", "synchronize", "reopened", "ready_for_review":
 	default:
-		return "pull_request " + e.GetAction() + " ignored", nil
+		return "pull_request " + e.Action + " ignored", nil
 	}
-	pr := e.GetPullRequest()
-	if pr.GetDraft() {
+	pr := e.PullRequest
+	if pr.Draft {
 		return "draft pull request not scanned until ready for review", nil
 	}
-	repo, err := repoOf(e.GetRepo())
+	repo, err := repoOf(e.Repository)
 	if err != nil {
 		return "", err
 	}
-	job := Job{Kind: store.KindPullRequest, InstallationID: e.GetInstallation().GetID(), Owner: repo.Owner, Repo: repo.Name,
-		PR: pr.GetNumber(), HeadSHA: pr.GetHead().GetSHA(), DeliveryID: delivery}
+	job := Job{Kind: store.KindPullRequest, InstallationID: e.Installation.ID, Owner: repo.Owner, Repo: repo.Name,
+		PR: pr.Number, HeadSHA: pr.Head.SHA, DeliveryID: delivery}
 	return a.enqueueWithCheck(ctx, job)
 }
 
-func (a *App) onCheckSuite(ctx context.Context, delivery string, e *github.CheckSuiteEvent) (string, error) {
-	if e.GetAction() != "requested" && e.GetAction() != "rerequested" {
-		return "check_suite " + e.GetAction() + " ignored", nil
+func (a *App) onCheckSuite(ctx context.Context, delivery string, e *webhookPayload) (string, error) {
+	if e.Action != "requested" && e.Action != "rerequested" {
+		return "check_suite " + e.Action + " ignored", nil
 	}
-	suite := e.GetCheckSuite()
-	repo, err := repoOf(e.GetRepo())
+	suite := e.CheckSuite
+	repo, err := repoOf(e.Repository)
 	if err != nil {
 		return "", err
 	}
-	inst := e.GetInstallation().GetID()
+	inst := e.Installation.ID
 	// A requested suite on a pull request's commit is already covered by the pull_request event.
-	if e.GetAction() == "rerequested" && len(suite.PullRequests) > 0 {
+	if e.Action == "rerequested" && len(suite.PullRequests) > 0 {
 		var msgs []string
 		for _, pr := range suite.PullRequests {
 			msg, err := a.enqueueWithCheck(ctx, Job{Kind: store.KindPullRequest, InstallationID: inst, Owner: repo.Owner, Repo: repo.Name,
-				PR: pr.GetNumber(), HeadSHA: suite.GetHeadSHA(), DeliveryID: delivery})
+				PR: pr.Number, HeadSHA: suite.HeadSHA, DeliveryID: delivery})
 			if err != nil {
 				return "", err
 			}
@@ -194,72 +257,72 @@ func (a *App) onCheckSuite(ctx context.Context, delivery string, e *github.Check
 		}
 		return strings.Join(msgs, "; "), nil
 	}
-	if suite.GetHeadBranch() != "" && suite.GetHeadBranch() == e.GetRepo().GetDefaultBranch() {
+	if suite.HeadBranch != "" && suite.HeadBranch == e.Repository.DefaultBranch {
 		return a.enqueueWithCheck(ctx, Job{Kind: store.KindBranch, InstallationID: inst, Owner: repo.Owner, Repo: repo.Name,
-			HeadSHA: suite.GetHeadSHA(), Ref: suite.GetHeadBranch(), DeliveryID: delivery})
+			HeadSHA: suite.HeadSHA, Ref: suite.HeadBranch, DeliveryID: delivery})
 	}
 	return "check suite outside the default branch and pull requests ignored", nil
 }
 
-func (a *App) onCheckRun(ctx context.Context, delivery string, e *github.CheckRunEvent) (string, error) {
-	run := e.GetCheckRun()
-	if e.GetAction() != "rerequested" || run.GetName() != CheckName {
-		return "check_run " + e.GetAction() + " ignored", nil
+func (a *App) onCheckRun(ctx context.Context, delivery string, e *webhookPayload) (string, error) {
+	run := e.CheckRun
+	if e.Action != "rerequested" || run.Name != CheckName {
+		return "check_run " + e.Action + " ignored", nil
 	}
-	repo, err := repoOf(e.GetRepo())
+	repo, err := repoOf(e.Repository)
 	if err != nil {
 		return "", err
 	}
-	inst := e.GetInstallation().GetID()
+	inst := e.Installation.ID
 	if len(run.PullRequests) > 0 {
 		return a.enqueueWithCheck(ctx, Job{Kind: store.KindPullRequest, InstallationID: inst, Owner: repo.Owner, Repo: repo.Name,
-			PR: run.PullRequests[0].GetNumber(), HeadSHA: run.GetHeadSHA(), DeliveryID: delivery})
+			PR: run.PullRequests[0].Number, HeadSHA: run.HeadSHA, DeliveryID: delivery})
 	}
 	return a.enqueueWithCheck(ctx, Job{Kind: store.KindBranch, InstallationID: inst, Owner: repo.Owner, Repo: repo.Name,
-		HeadSHA: run.GetHeadSHA(), Ref: e.GetRepo().GetDefaultBranch(), DeliveryID: delivery})
+		HeadSHA: run.HeadSHA, Ref: e.Repository.DefaultBranch, DeliveryID: delivery})
 }
 
-func (a *App) onInstallation(ctx context.Context, log *slog.Logger, delivery string, e *github.InstallationEvent) (string, error) {
-	inst := e.GetInstallation()
-	switch e.GetAction() {
+func (a *App) onInstallation(ctx context.Context, log *slog.Logger, delivery string, e *webhookPayload) (string, error) {
+	inst := e.Installation
+	switch e.Action {
 	case "created", "new_permissions_accepted", "unsuspend":
-		err := a.Store.PutInstallation(ctx, store.Installation{ID: inst.GetID(), Account: inst.GetAccount().GetLogin(),
-			AccountType: inst.GetAccount().GetType(), CreatedAt: a.Clock.Now().UTC()})
+		err := a.Store.PutInstallation(ctx, store.Installation{ID: inst.ID, Account: inst.Account.Login,
+			AccountType: inst.Account.Type, CreatedAt: a.Clock.Now().UTC()})
 		if err != nil {
-			return "", fmt.Errorf("record installation %d: %w", inst.GetID(), err)
+			return "", fmt.Errorf("record installation %d: %w", inst.ID, err)
 		}
-		n, err := a.addRepos(ctx, log, inst.GetID(), delivery, e.Repositories)
+		n, err := a.addRepos(ctx, log, inst.ID, delivery, e.Repositories)
 		if err != nil {
 			return "", err
 		}
-		return fmt.Sprintf("installation %d recorded; %d default branches queued", inst.GetID(), n), nil
+		return fmt.Sprintf("installation %d recorded; %d default branches queued", inst.ID, n), nil
 	case "deleted":
-		if err := a.Store.DeleteInstallation(ctx, inst.GetID()); err != nil {
-			return "", fmt.Errorf("forget installation %d: %w", inst.GetID(), err)
+		if err := a.Store.DeleteInstallation(ctx, inst.ID); err != nil {
+			return "", fmt.Errorf("forget installation %d: %w", inst.ID, err)
 		}
-		return fmt.Sprintf("installation %d forgotten", inst.GetID()), nil
+		return fmt.Sprintf("installation %d forgotten", inst.ID), nil
 	default:
-		return "installation " + e.GetAction() + " ignored", nil
+		return "installation " + e.Action + " ignored", nil
 	}
 }
 
-func (a *App) onInstallationRepositories(ctx context.Context, log *slog.Logger, delivery string, e *github.InstallationRepositoriesEvent) (string, error) {
-	inst := e.GetInstallation().GetID()
-	for _, r := range e.RepositoriesRemoved {
-		if err := a.Store.DeleteRepo(ctx, inst, r.GetFullName()); err != nil {
-			return "", fmt.Errorf("forget repository %s: %w", r.GetFullName(), err)
+func (a *App) onInstallationRepositories(ctx context.Context, log *slog.Logger, delivery string, e *webhookPayload) (string, error) {
+	inst := e.Installation.ID
+	for _, r := range e.Removed {
+		if err := a.Store.DeleteRepo(ctx, inst, r.FullName); err != nil {
+			return "", fmt.Errorf("forget repository %s: %w", r.FullName, err)
 		}
 	}
-	n, err := a.addRepos(ctx, log, inst, delivery, e.RepositoriesAdded)
+	n, err := a.addRepos(ctx, log, inst, delivery, e.Added)
 	if err != nil {
 		return "", err
 	}
-	return fmt.Sprintf("%d repositories added and queued, %d removed", n, len(e.RepositoriesRemoved)), nil
+	return fmt.Sprintf("%d repositories added and queued, %d removed", n, len(e.Removed)), nil
 }
 
 // addRepos records repositories and queues a scan of each default branch, which becomes the
 // baseline of later pull requests and the open findings of the weekly summary.
-func (a *App) addRepos(ctx context.Context, log *slog.Logger, inst int64, delivery string, repos []*github.Repository) (int, error) {
+func (a *App) addRepos(ctx context.Context, log *slog.Logger, inst int64, delivery string, repos []webhookRepo) (int, error) {
 	queued := 0
 	for _, r := range repos {
 		repo, err := repoOf(r)
@@ -274,7 +337,7 @@ func (a *App) addRepos(ctx context.Context, log *slog.Logger, inst int64, delive
 		if err != nil {
 			return queued, fmt.Errorf("default branch of %s: %w", repo, err)
 		}
-		if err := a.Store.PutRepo(ctx, store.Repo{InstallationID: inst, FullName: repo.String(), DefaultBranch: branch, Private: r.GetPrivate()}); err != nil {
+		if err := a.Store.PutRepo(ctx, store.Repo{InstallationID: inst, FullName: repo.String(), DefaultBranch: branch, Private: r.Private}); err != nil {
 			return queued, fmt.Errorf("record repository %s: %w", repo, err)
 		}
 		if _, err := a.enqueueWithCheck(ctx, Job{Kind: store.KindBranch, InstallationID: inst, Owner: repo.Owner, Repo: repo.Name,
@@ -313,10 +376,10 @@ func (a *App) enqueueWithCheck(ctx context.Context, job Job) (string, error) {
 	return fmt.Sprintf("scan of %s@%s queued (check run %d)", job.repo(), short(job.HeadSHA), id), nil
 }
 
-func repoOf(r *github.Repository) (githubapp.Repo, error) {
-	owner, name := r.GetOwner().GetLogin(), r.GetName()
+func repoOf(r webhookRepo) (githubapp.Repo, error) {
+	owner, name := r.Owner.Login, r.Name
 	if owner == "" || name == "" {
-		if o, n, ok := strings.Cut(r.GetFullName(), "/"); ok {
+		if o, n, ok := strings.Cut(r.FullName, "/"); ok {
 			owner, name = o, n
 		}
 	}

@@ -144,10 +144,37 @@ func serve(ctx context.Context, addr string, a *app.App, q *memory.Queue, log *s
 	shutdownCtx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 	defer cancel()
 	_ = srv.Shutdown(shutdownCtx)
+	// The queue lives in this process: a scan cancelled now would leave its check run in
+	// progress for good, and one still queued would never run. So the scans already accepted
+	// finish first, within a bound, before the workers stop.
 	q.Close()
+	if !drain(q, drainTimeout) {
+		log.Warn("scans still running at shutdown were cancelled; re-run their checks", "waited", drainTimeout.String())
+	}
 	stopWorkers()
 	<-workersDone
 	return nil
+}
+
+// drainTimeout bounds how long a shutdown waits for accepted scans.
+const drainTimeout = 30 * time.Second
+
+// drain waits until every message sent to q was handled or given up on, or until timeout; it
+// reports whether the queue drained.
+func drain(q *memory.Queue, timeout time.Duration) bool {
+	done := make(chan struct{})
+	go func() {
+		q.Wait()
+		close(done)
+	}()
+	timer := time.NewTimer(timeout)
+	defer timer.Stop()
+	select {
+	case <-done:
+		return true
+	case <-timer.C:
+		return false
+	}
 }
 
 func readSecrets(path string) ([][]byte, error) {

@@ -89,9 +89,15 @@ type Scan struct {
 	Suppressed     int       `json:"suppressed"`
 	StartedAt      time.Time `json:"started_at"`
 	CompletedAt    time.Time `json:"completed_at"`
+	// FailOn is the severity that failed the check under the repository's config ("high"), so
+	// a redelivered job that republishes the stored scan concludes as the scan did.
+	FailOn string `json:"fail_on,omitempty"`
 	// Published is set once the check run shows the result, so a redelivered job does not post
 	// its annotations twice.
 	Published bool `json:"published"`
+	// PublishedAnnotations counts the annotations already added to check run CheckRunID while
+	// publishing in batches: GitHub appends annotations, so a redelivery resumes after them.
+	PublishedAnnotations int `json:"published_annotations,omitempty"`
 	// Dependencies are "ecosystem:module@version" of a default-branch scan, for matching new
 	// advisories against unchanged code.
 	Dependencies []string `json:"dependencies,omitempty"`

@@ -142,6 +142,7 @@ func testScans(t *testing.T, s store.Store) {
 	sc.CompletedAt, sc.Conclusion, sc.CheckRunID, sc.New, sc.Published = t0, "failure", 99, 3, true
 	sc.Partial = []string{"go: no type information"}
 	sc.Dependencies = []string{"Go:golang.org/x/net@v0.1.0"}
+	sc.FailOn, sc.PublishedAnnotations = "medium", 100
 	must(t, s.PutScan(ctx, sc))
 	got, err := s.GetScan(ctx, sc.Key)
 	must(t, err)

@@ -26,17 +26,33 @@ type Server struct {
 	Client *dynamodb.Client
 }
 
+// Infra returns the absolute path of infra/ once its npm packages (dynalite, the webhook examples
+// and signing methods) are installed, installing them on first use.
+func Infra() (string, error) {
+	infra, err := infraDir()
+	if err != nil {
+		return "", err
+	}
+	modules := filepath.Join(infra, "node_modules")
+	markers := []string{
+		filepath.Join(modules, "dynalite", "cli.js"),
+		filepath.Join(modules, "@octokit", "webhooks-examples", "api.github.com", "index.json"),
+		filepath.Join(modules, "@octokit", "webhooks-methods", "package.json"),
+	}
+	if err := ensureInstalled(infra, markers...); err != nil {
+		return "", fmt.Errorf("install infra/ npm packages: %w", err)
+	}
+	return infra, nil
+}
+
 // Start runs dynalite for the duration of the test.
 func Start(t testing.TB) *Server {
 	t.Helper()
-	infra, err := infraDir()
+	infra, err := Infra()
 	if err != nil {
 		t.Fatal(err)
 	}
 	cli := filepath.Join(infra, "node_modules", "dynalite", "cli.js")
-	if err := ensureInstalled(infra, cli); err != nil {
-		t.Fatalf("install dynalite: %v", err)
-	}
 	port, err := freePort()
 	if err != nil {
 		t.Fatal(err)
@@ -110,8 +126,16 @@ func infraDir() (string, error) {
 
 // ensureInstalled runs `npm ci` in infra/ once, under a file lock: test binaries of several
 // packages start in parallel.
-func ensureInstalled(infra, cli string) error {
-	if _, err := os.Stat(cli); err == nil {
+func ensureInstalled(infra string, markers ...string) error {
+	installed := func() bool {
+		for _, m := range markers {
+			if _, err := os.Stat(m); err != nil {
+				return false
+			}
+		}
+		return true
+	}
+	if installed() {
 		return nil
 	}
 	lock, err := os.OpenFile(filepath.Join(infra, ".npm-install.lock"), os.O_CREATE|os.O_RDWR, 0o644)
@@ -123,7 +147,7 @@ func ensureInstalled(infra, cli string) error {
 		return fmt.Errorf("lock infra/: %w", err)
 	}
 	defer syscall.Flock(int(lock.Fd()), syscall.LOCK_UN)
-	if _, err := os.Stat(cli); err == nil {
+	if installed() {
 		return nil
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Minute)
