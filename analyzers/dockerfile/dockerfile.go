@@ -20,6 +20,7 @@ import (
 
 	"github.com/moby/buildkit/frontend/dockerfile/parser"
 
+	"github.com/fourcsec/fourc/analyzers/internal/filescan"
 	"github.com/fourcsec/fourc/shared/engine"
 	"github.com/fourcsec/fourc/shared/finding"
 )
@@ -94,29 +95,7 @@ var notDockerfileSuffix = map[string]bool{
 const sniffSize = 8000
 
 func (s scanner) Scan(ctx context.Context, req *engine.Request) (*engine.Result, error) {
-	enabled := req.Enabled
-	if enabled == nil {
-		enabled = func(string) bool { return true }
-	}
-	var active []check
-	for _, c := range checks {
-		if enabled(c.rule.ID) {
-			active = append(active, c)
-		}
-	}
-	res := &engine.Result{}
-	for _, f := range req.Tree.Match(IsDockerfile) {
-		if err := ctx.Err(); err != nil {
-			return res, fmt.Errorf("dockerfile scan: %w", err)
-		}
-		findings, diag := scanFile(req.Tree, f.Path, active)
-		res.Findings = append(res.Findings, findings...)
-		if diag != nil {
-			res.Diagnostics = append(res.Diagnostics, *diag)
-		}
-		req.Progress.AddFiles(1)
-	}
-	return res, nil
+	return filescan.Run(ctx, req, "dockerfile", IsDockerfile, checks, func(c check) string { return c.rule.ID }, scanFile)
 }
 
 // scanFile reads, parses and checks one file. A file that cannot be analysed gives a diagnostic,

@@ -19,6 +19,7 @@ import (
 
 	"go.yaml.in/yaml/v3"
 
+	"github.com/fourcsec/fourc/analyzers/internal/filescan"
 	"github.com/fourcsec/fourc/analyzers/internal/yamldoc"
 	"github.com/fourcsec/fourc/shared/engine"
 	"github.com/fourcsec/fourc/shared/finding"
@@ -83,29 +84,7 @@ func IsWorkflowFile(p string) bool {
 }
 
 func (scanner) Scan(ctx context.Context, req *engine.Request) (*engine.Result, error) {
-	enabled := req.Enabled
-	if enabled == nil {
-		enabled = func(string) bool { return true }
-	}
-	var active []check
-	for _, c := range checks {
-		if enabled(c.rule.ID) {
-			active = append(active, c)
-		}
-	}
-	res := &engine.Result{}
-	for _, tf := range req.Tree.Match(IsWorkflowFile) {
-		if err := ctx.Err(); err != nil {
-			return res, fmt.Errorf("workflows scan: %w", err)
-		}
-		findings, diag := scanFile(req.Tree, tf.Path, active)
-		res.Findings = append(res.Findings, findings...)
-		if diag != nil {
-			res.Diagnostics = append(res.Diagnostics, *diag)
-		}
-		req.Progress.AddFiles(1)
-	}
-	return res, nil
+	return filescan.Run(ctx, req, "workflows", IsWorkflowFile, checks, func(c check) string { return c.rule.ID }, scanFile)
 }
 
 // scanFile reads, parses and checks one file; a file that cannot be analysed gives a diagnostic
