@@ -17,6 +17,9 @@ import (
 type Options struct {
 	// VulnDB is a directory of OSV files or the URL of a vulnerability database.
 	VulnDB string
+	// GoVersion ("go1.22.4") is the Go release the scanned code is built with, for standard
+	// library advisories; "" uses go.mod's toolchain or go line.
+	GoVersion string
 }
 
 // All returns every scanner, configured.
@@ -24,7 +27,7 @@ func All(opts Options) []engine.Scanner {
 	return []engine.Scanner{
 		secrets.New(),
 		golang.New(golang.Options{}),
-		deps.New(deps.Options{VulnDB: opts.VulnDB}),
+		deps.New(deps.Options{VulnDB: opts.VulnDB, StdlibVersion: opts.GoVersion}),
 		dockerfile.New(),
 		k8s.New(),
 		iac.New(),

@@ -3,6 +3,7 @@ package deps_test
 import (
 	"bytes"
 	"encoding/json"
+	"os"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -19,9 +20,15 @@ func fourcScan(t *testing.T, args ...string) (stdout, stderr string, code int) {
 	env := offlineEnv(t)
 	code = cli.Main(append([]string{"scan"}, args...), cli.Env{
 		Stdout: &out, Stderr: &errOut,
-		Getenv: func(string) string { return "" },
+		// Only the Go release may come from the environment: FOURC_VULNDB must not reach the test.
+		Getenv: func(name string) string {
+			if name == "FOURC_GO_VERSION" {
+				return os.Getenv(name)
+			}
+			return ""
+		},
 		Scanners: func(o cli.ScannerOptions) []engine.Scanner {
-			return []engine.Scanner{deps.New(deps.Options{VulnDB: o.VulnDB, Env: env})}
+			return []engine.Scanner{deps.New(deps.Options{VulnDB: o.VulnDB, Env: env, StdlibVersion: o.GoVersion})}
 		},
 		Version: "test",
 	})
@@ -94,5 +101,56 @@ func TestFourcScanFailsOnACalledVulnerability(t *testing.T) {
 		if !strings.Contains(stdout, want) {
 			t.Errorf("output lacks %q:\n%s", want, stdout)
 		}
+	}
+}
+
+func TestFourcScanGoVersionChoosesTheStandardLibrary(t *testing.T) {
+	dir := writeTree(t, map[string]string{
+		"go.mod":  "module example.com/svc\n\ngo 1.26.8\n",
+		"main.go": "package main\n\nimport \"net/http\"\n\nfunc main() { _ = http.ListenAndServe(\"127.0.0.1:8080\", nil) }\n",
+	})
+	db, _ := filepath.Abs("testdata/osv")
+	tests := []struct {
+		name    string
+		args    []string
+		env     string
+		want    string // in a finding's message; "" for no standard library finding
+		wantErr string
+	}{
+		{name: "go.mod's go line", want: ""},
+		{name: "flag", args: []string{"--go-version", "go1.18.0"}, want: "GO-2022-0969"},
+		{name: "environment", env: "go1.18.0", want: "GO-2022-0969"},
+		{name: "not a release", args: []string{"--go-version", "1.18"}, wantErr: `--go-version "1.18" is not a Go release`},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Setenv("FOURC_GO_VERSION", tt.env)
+			args := append(append([]string{"--format", "json", "--all", "--vulndb", db}, tt.args...), dir)
+			stdout, stderr, code := fourcScan(t, args...)
+			if tt.wantErr != "" {
+				if code != cli.ExitError || !strings.Contains(stderr, tt.wantErr) {
+					t.Fatalf("exit %d, stderr %q; want exit 2 and %q", code, stderr, tt.wantErr)
+				}
+				return
+			}
+			var rep jsonReport
+			if err := json.Unmarshal([]byte(stdout), &rep); err != nil {
+				t.Fatalf("exit %d, not JSON: %v\n%s\n%s", code, err, stdout, stderr)
+			}
+			var got []string
+			for _, f := range rep.Findings {
+				if strings.Contains(f.Message, "GO-2022-0969") {
+					got = append(got, f.RuleID+" "+f.Message)
+				}
+			}
+			switch {
+			case tt.want == "" && len(got) > 0:
+				t.Errorf("standard library finding without a Go version: %q", got)
+			case tt.want != "" && len(got) == 0:
+				t.Errorf("no finding naming %s; findings %+v", tt.want, rep.Findings)
+			case tt.want != "" && !strings.Contains(got[0], "go1.18.0"):
+				t.Errorf("finding does not say which Go release was checked: %q", got[0])
+			}
+		})
 	}
 }

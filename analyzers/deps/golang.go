@@ -212,7 +212,11 @@ func findReplace(reps []*modfile.Replace, modPath, version string) *modfile.Repl
 // module lets build it).
 func (sc *scan) stdlibVersion(gg *goGroup) {
 	if v := sc.s.opts.StdlibVersion; v != "" {
-		gg.stdlib, gg.stdlibFrom = versions.GoSemver(v), "the Go release the scan was told builds the code"
+		if gg.stdlib = versions.GoSemver(v); gg.stdlib == "" {
+			sc.res.Incomplete = append(sc.res.Incomplete, fmt.Sprintf("%q is not a Go release, so standard library advisories were not checked", v))
+			return
+		}
+		gg.stdlibFrom = "the Go release the scan was told builds the code"
 		return
 	}
 	var goLine *modfile.Go
@@ -589,6 +593,11 @@ func (sc *scan) callPath(frames []reach.Frame) string {
 		if i == len(frames)-1 {
 			parts = append(parts, f.Function)
 			break
+		}
+		if f.Position.Filename == "" && f.Via == "" {
+			// A package initializer has no position of its own to show.
+			parts = append(parts, f.Function)
+			continue
 		}
 		where := sc.displayFile(f.Position.Filename)
 		if f.Position.Line > 0 {

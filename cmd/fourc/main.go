@@ -21,7 +21,7 @@ func main() {
 		StdoutTTY: term.IsTerminal(int(os.Stdout.Fd())),
 		StderrTTY: term.IsTerminal(int(os.Stderr.Fd())),
 		Scanners: func(o cli.ScannerOptions) []engine.Scanner {
-			return analyzers.All(analyzers.Options{VulnDB: o.VulnDB})
+			return analyzers.All(analyzers.Options{VulnDB: o.VulnDB, GoVersion: o.GoVersion})
 		},
 		Version: version,
 	}))

@@ -25,7 +25,7 @@ func main() {
 	}
 	// Only the webhook verifies signatures; this function's IAM policy may not read that secret.
 	settings.WebhookSecretARN = ""
-	scanners := analyzers.All(analyzers.Options{VulnDB: os.Getenv("FOURC_VULNDB")})
+	scanners := analyzers.All(analyzers.Options{VulnDB: os.Getenv("FOURC_VULNDB"), GoVersion: os.Getenv("FOURC_GO_VERSION")})
 	a, err := awsapp.New(context.Background(), settings, scanners, version)
 	if err != nil {
 		slog.Error("startup", "error", err.Error())

@@ -28,6 +28,9 @@ const (
 // ScannerOptions are the settings a scanner family may need from the command line.
 type ScannerOptions struct {
 	VulnDB string // directory or URL of a vulnerability database; "" for the default
+	// GoVersion is the Go release that builds the scanned code ("go1.22.4"), checked for
+	// standard library advisories; "" means go.mod's toolchain or go line.
+	GoVersion string
 }
 
 // Env is everything the CLI touches outside itself, so tests can run it in-process.

@@ -8,6 +8,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"regexp"
 	"time"
 
 	"github.com/fourcsec/fourc/shared/config"
@@ -29,11 +30,15 @@ Exit codes: 0 nothing at or above fail_on, 1 findings at or above fail_on, 2 err
 Flags:
 `
 
+// goRelease is the shape of a Go release name as `go version` prints it.
+var goRelease = regexp.MustCompile(`^go1\.[0-9]+(\.[0-9]+|(rc|beta)[0-9]+)?$`)
+
 type scanFlags struct {
 	format     string
 	base       string
 	configPath string
 	vulndb     string
+	goVersion  string
 	output     string
 	failOn     string
 	all, new   bool
@@ -50,6 +55,7 @@ func scanCommand(ctx context.Context, args []string, env Env) (int, error) {
 	fs.StringVar(&f.base, "base", "", "git revision to compare with (new findings on changed lines only)")
 	fs.StringVar(&f.configPath, "config", "", "config file (default PATH/"+config.DefaultPath+")")
 	fs.StringVar(&f.vulndb, "vulndb", "", "vulnerability database: a directory of OSV files or a URL (default $FOURC_VULNDB, else the public Go database)")
+	fs.StringVar(&f.goVersion, "go-version", "", "Go release that builds the code, checked for standard library advisories, e.g. go1.22.4 (default $FOURC_GO_VERSION, else go.mod's toolchain or go line)")
 	fs.StringVar(&f.output, "output", "", "write the report to this file instead of standard output")
 	fs.StringVar(&f.failOn, "fail-on", "", "lowest severity that makes the exit code 1 (overrides the config's fail_on)")
 	fs.BoolVar(&f.new, "all-new", false, "report new findings anywhere, not only on changed lines")
@@ -72,6 +78,12 @@ func scanCommand(ctx context.Context, args []string, env Env) (int, error) {
 	if f.vulndb == "" {
 		f.vulndb = env.Getenv("FOURC_VULNDB")
 	}
+	if f.goVersion == "" {
+		f.goVersion = env.Getenv("FOURC_GO_VERSION")
+	}
+	if f.goVersion != "" && !goRelease.MatchString(f.goVersion) {
+		return ExitError, usagef("--go-version %q is not a Go release such as go1.22 or go1.22.4", f.goVersion)
+	}
 	root := positional[0]
 	if info, err := os.Stat(root); err != nil {
 		return ExitError, usagef("cannot scan %s: %v", root, errors.Unwrap(err))
@@ -79,7 +91,7 @@ func scanCommand(ctx context.Context, args []string, env Env) (int, error) {
 		return ExitError, usagef("cannot scan %s: not a directory (fourc scans a project folder)", root)
 	}
 
-	scanners := env.Scanners(ScannerOptions{VulnDB: f.vulndb})
+	scanners := env.Scanners(ScannerOptions{VulnDB: f.vulndb, GoVersion: f.goVersion})
 	cat, err := catalogue(scanners)
 	if err != nil {
 		return ExitError, fmt.Errorf("rule catalogue: %w", err)

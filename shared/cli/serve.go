@@ -108,7 +108,7 @@ func serveCommand(ctx context.Context, args []string, env Env) (int, error) {
 	q := memory.New(memory.Options{Concurrency: f.workers, MaxAttempts: 3, RetryDelay: 5 * time.Second})
 	log := slog.New(slog.NewTextHandler(env.Stderr, nil))
 	a := &app.App{
-		GitHub: gh, Store: st, Queue: q, Log: log, Scanners: env.Scanners(ScannerOptions{VulnDB: env.Getenv("FOURC_VULNDB")}),
+		GitHub: gh, Store: st, Queue: q, Log: log, Scanners: env.Scanners(ScannerOptions{VulnDB: env.Getenv("FOURC_VULNDB"), GoVersion: env.Getenv("FOURC_GO_VERSION")}),
 		WebhookSecrets: func() [][]byte { return secrets }, Version: env.Version,
 		WorkDir: filepath.Join(f.data, "work"), MaxAttempts: 3,
 	}
