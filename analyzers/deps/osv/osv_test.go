@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	iofs "io/fs"
 	"net/http"
 	"net/http/httptest"
 	"os"
@@ -168,7 +169,8 @@ func newFeedServer(t *testing.T, root string) *feedServer {
 			w.WriteHeader(http.StatusServiceUnavailable)
 			return
 		}
-		data, err := os.ReadFile(filepath.Join(root, filepath.FromSlash(r.URL.Path)))
+		// fs.ReadFile on an os.DirFS refuses names that leave root, as a real server would.
+		data, err := iofs.ReadFile(os.DirFS(root), strings.TrimPrefix(r.URL.Path, "/"))
 		if err != nil {
 			http.NotFound(w, r)
 			fs.count(http.StatusNotFound)
@@ -323,7 +325,7 @@ func newOSVAPI(t *testing.T) (*httptest.Server, *int) {
 			mu.Lock()
 			vulnFetches++
 			mu.Unlock()
-			http.ServeFile(w, r, filepath.Join(testdataOSV, strings.TrimPrefix(r.URL.Path, "/v1/vulns/")+".json"))
+			http.ServeFileFS(w, r, os.DirFS(testdataOSV), strings.TrimPrefix(r.URL.Path, "/v1/vulns/")+".json")
 		default:
 			http.NotFound(w, r)
 		}

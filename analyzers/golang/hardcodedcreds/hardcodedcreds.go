@@ -41,16 +41,16 @@ Fix: read the secret at run time from the environment, a mounted file or a secre
 rotate the exposed value.`
 
 const (
-	ruleCredential = "go-hardcoded-credential"
-	docsURL        = "https://github.com/fourcsec/fourc/blob/main/docs/rules.md#"
-	minSecretLen   = 4
+	ruleID       = "go-hardcoded-credential"
+	docsURL      = "https://github.com/fourcsec/fourc/blob/main/docs/rules.md#"
+	minSecretLen = 4
 )
 
 // Analyzer reports hard-coded credentials.
 var Analyzer = &analysis.Analyzer{
 	Name:             "hardcodedcreds",
 	Doc:              doc,
-	URL:              docsURL + ruleCredential,
+	URL:              docsURL + ruleID,
 	Requires:         []*analysis.Analyzer{inspect.Analyzer},
 	Run:              run,
 	RunDespiteErrors: true,
@@ -58,14 +58,14 @@ var Analyzer = &analysis.Analyzer{
 
 // Rules are the rules this analyzer reports.
 var Rules = []finding.Rule{{
-	ID:          ruleCredential,
+	ID:          ruleID,
 	Title:       "Hard-coded credential",
 	Layer:       finding.Code,
 	Severity:    finding.High,
 	Description: "A password, key, token or connection string with a password is written into the source, where everyone with access to the repository or the binary can read it.",
 	Remediation: "Load the secret at run time from the environment, a mounted file or a secret manager, and rotate the value that was committed.",
 	References:  []string{"CWE-798"},
-	HelpURL:     docsURL + ruleCredential,
+	HelpURL:     docsURL + ruleID,
 }}
 
 var (
@@ -213,7 +213,7 @@ func (c *checker) report(node ast.Node, msg string) {
 		return
 	}
 	c.reported[node.Pos()] = true
-	passutil.Report(c.pass, ruleCredential, node, msg)
+	passutil.Report(c.pass, ruleID, node, msg)
 }
 
 // targetName is the name a value is stored under: x, s.Password, m["token"].
@@ -453,13 +453,17 @@ func (c *checker) checkConnectionString(lit *ast.BasicLit) {
 }
 
 // plausibleDSNPassword is plausibleSecret without the length floor: "pw" in a DSN is still a
-// password, and a format verb or template is not.
+// password; a format verb, template or placeholder is not, nor is the word itself
+// ("user:password@host", "user:pass@tcp(…)" in documentation).
 func plausibleDSNPassword(p string) bool {
 	lower := strings.ToLower(p)
-	for _, marker := range []string{"${", "{{", "%s", "%v", "<", ">", "$(", "***", "xxx", "..."} {
+	for _, marker := range placeholders {
 		if strings.Contains(lower, marker) {
 			return false
 		}
+	}
+	if credentialWords[lower] || lower == "pass" {
+		return false
 	}
 	return !strings.HasPrefix(p, "$")
 }

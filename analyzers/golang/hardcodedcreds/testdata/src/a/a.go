@@ -63,6 +63,9 @@ func dsns() {
 	sql.Open("postgres", "host=db user=app password=hunter2 dbname=app")    // want `the connection string contains an inline password`
 	sql.Open("postgres", "postgres://app@db.internal:5432/app")             // no password: fine
 	sql.Open("postgres", "postgres://app:${DB_PASS}@db/app")                // template: fine
+	sql.Open("postgres", "postgres://user:password@localhost/app")          // documentation placeholder: fine
+	sql.Open("mysql", "user:pass@tcp(localhost:3306)/app")                  // documentation placeholder: fine
+	sql.Open("postgres", "host=db user=app password=… dbname=app")          // elided: fine
 	sql.Open("postgres", os.Getenv("DATABASE_URL"))
 }
 
