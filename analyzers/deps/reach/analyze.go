@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"golang.org/x/tools/go/packages"
+	"golang.org/x/tools/go/ssa"
 
 	"github.com/fourcsec/fourc/analyzers/deps/osv"
 )
@@ -57,18 +58,20 @@ func Analyze(ctx context.Context, cfg *Config, vulns []Vuln) (*Result, error) {
 		keep = filesOf(importersOf(all, targets))
 	}
 	fset := token.NewFileSet()
-	began = time.Now()
-	typed, err := loadTyped(ctx, cfg, fset, keep)
-	res.Stats.Load = time.Since(began)
-	res.Stats.HeapAfterLoad = heapInUse()
-	if err != nil {
-		if ctx.Err() != nil {
-			return nil, ctx.Err()
-		}
-		res.Incomplete = append(res.Incomplete, fmt.Sprintf("call paths were not computed (%v); vulnerabilities are reported at the import level", err))
-		return res, nil
+	pl := &pipeline{
+		ctx: ctx, fset: fset, fp: &fileParser{cfg: cfg, keep: keep}, keep: keep,
+		prog: ssa.NewProgram(fset, ssa.InstantiateGenerics), created: map[*packages.Package]*ssa.Package{},
 	}
-	if problems := typeProblems(typed, keep); len(problems) > 0 {
+	began = time.Now()
+	built, err := pl.run(graph)
+	res.Stats.SSA = pl.ssaTime
+	res.Stats.Load = time.Since(began) - pl.ssaTime
+	res.Stats.HeapAfterLoad = heapInUse()
+	res.Stats.HeapAfterSSA = res.Stats.HeapAfterLoad
+	if err != nil {
+		return nil, err // only cancellation fails the pipeline
+	}
+	if problems := pl.problems; len(problems) > 0 {
 		more := ""
 		if len(problems) > 1 {
 			more = fmt.Sprintf(" (and %d more packages)", len(problems)-1)
@@ -77,7 +80,7 @@ func Analyze(ctx context.Context, cfg *Config, vulns []Vuln) (*Result, error) {
 		return res, nil
 	}
 	res.Stats.SymbolLoaded = true
-	calls, err := analyzeCalls(ctx, typed, keep, index, &res.Stats)
+	calls, err := analyzeCalls(ctx, newAnalysis(pl, graph, built, index), &res.Stats)
 	if err != nil {
 		if ctx.Err() != nil {
 			return nil, ctx.Err()

@@ -5,11 +5,9 @@ import (
 	"fmt"
 	"go/token"
 	"go/types"
-	"runtime"
 	"runtime/debug"
 	"sort"
 	"strings"
-	"sync"
 	"time"
 
 	"golang.org/x/tools/go/callgraph"
@@ -23,34 +21,26 @@ import (
 // calls is the per-module result of the call analysis: a shortest call path per vulnerability.
 type calls map[string]map[string][]Frame
 
-// analyzeCalls builds SSA and the call graph and finds, for each main module, a shortest path
-// from its entry points to each vulnerable symbol. SSA construction can panic on code the type
+// analyzeCalls builds the call graph and finds, for each main module, a shortest path from its
+// entry points to each vulnerable symbol. The call graph algorithms can panic on code the type
 // checker accepted oddly; that costs the call level, not the scan.
-func analyzeCalls(ctx context.Context, typed []*packages.Package, keep map[string]bool, index *vulnIndex, stats *Stats) (out calls, err error) {
+func analyzeCalls(ctx context.Context, a *analysis, stats *Stats) (out calls, err error) {
 	defer func() {
 		if r := recover(); r != nil {
 			out, err = nil, fmt.Errorf("internal error building the call graph: %v (%s)", r, firstFrame(debug.Stack()))
 		}
 	}()
-	began := time.Now()
-	a := newAnalysis(typed, keep, index)
 	stats.BodiesKept = a.bodies
-	stats.SSA = time.Since(began)
-	// SSA has what it needs: the syntax trees outside function bodies and the type-checker's
-	// maps, a good part of the heap, can go before the call graph, the other large part.
-	stats.HeapAfterSSA = heapInUse()
 	out = calls{}
-	for _, m := range sortedKeys(a.entries) {
-		stats.EntryPoints += len(a.entries[m])
-	}
 	var allEntries []*ssa.Function
 	for _, m := range sortedKeys(a.entries) {
+		stats.EntryPoints += len(a.entries[m])
 		allEntries = append(allEntries, a.entries[m]...)
 	}
 	if err := ctx.Err(); err != nil {
 		return nil, err
 	}
-	began = time.Now()
+	began := time.Now()
 	cg := a.callGraph(ctx, allEntries)
 	stats.CallGraph = time.Since(began)
 	stats.HeapAfterCallGraph = heapInUse()
@@ -87,71 +77,36 @@ type analysis struct {
 	implementers typeutil.Map // interface type → []*ssa.Function, for the current converted set
 }
 
-func newAnalysis(typed []*packages.Package, keep map[string]bool, index *vulnIndex) *analysis {
+// newAnalysis describes the program the pipeline built: each package's module, which packages
+// lost their bodies, and the entry points of the main modules among roots.
+func newAnalysis(pl *pipeline, roots, built []*packages.Package, index *vulnIndex) *analysis {
 	a := &analysis{
+		prog:    pl.prog,
 		index:   index,
 		modules: map[*types.Package]string{},
 		trimmed: map[*types.Package]bool{},
 		entries: map[string][]*ssa.Function{},
 		escaped: map[*ssa.Function][]escape{},
 		noted:   map[*ssa.Function]bool{},
+		bodies:  pl.bodies,
 	}
-	var fset *token.FileSet
-	var all []*packages.Package
-	packages.Visit(typed, nil, func(p *packages.Package) {
-		if p.Types == nil || p.TypesInfo == nil {
-			return
-		}
-		all = append(all, p)
-		if fset == nil {
-			fset = p.Fset
-		}
-	})
-	a.prog = ssa.NewProgram(fset, ssa.InstantiateGenerics)
-	created := map[*packages.Package]*ssa.Package{}
-	for _, p := range all {
-		created[p] = a.prog.CreatePackage(p.Types, p.Syntax, p.TypesInfo, true)
-		a.modules[p.Types] = moduleKey(p)
-		if keep != nil && !keepsAny(p, keep) {
-			a.trimmed[p.Types] = true
-		} else {
-			a.bodies++
+	for _, p := range built {
+		t := pl.created[p].Pkg
+		a.modules[t] = moduleKey(p)
+		if pl.keep != nil && !keepsAny(p, pl.keep) {
+			a.trimmed[t] = true
 		}
 	}
-	buildReleasing(all, created)
-	for _, p := range typed {
-		if p.Module == nil || !p.Module.Main || created[p] == nil {
+	for _, p := range roots {
+		if p.Module == nil || !p.Module.Main || pl.created[p] == nil {
 			continue
 		}
-		a.entries[p.Module.Path] = append(a.entries[p.Module.Path], entryPoints(created[p])...)
+		a.entries[p.Module.Path] = append(a.entries[p.Module.Path], entryPoints(pl.created[p])...)
 	}
 	for _, fns := range a.entries {
 		sort.Slice(fns, func(i, j int) bool { return fns[i].String() < fns[j].String() })
 	}
 	return a
-}
-
-// buildReleasing builds the SSA packages, a few at a time, and drops each package's syntax
-// trees and type-checker maps as soon as its package is built: SSA keeps what it needs, and the
-// rest (a large part of the heap) can go before the other packages grow theirs.
-func buildReleasing(all []*packages.Package, created map[*packages.Package]*ssa.Package) {
-	work := make(chan *packages.Package)
-	var wg sync.WaitGroup
-	for range runtime.GOMAXPROCS(0) {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			for p := range work {
-				created[p].Build()
-				p.Syntax, p.TypesInfo = nil, nil
-			}
-		}()
-	}
-	for _, p := range all {
-		work <- p
-	}
-	close(work)
-	wg.Wait()
 }
 
 // entryPoints follows govulncheck: a main package is entered through main and its package
@@ -200,12 +155,15 @@ func memberFuncs(member ssa.Member, prog *ssa.Program) []*ssa.Function {
 // the entries, and VTA runs again seeded with its own first answer.
 func (a *analysis) callGraph(ctx context.Context, entries []*ssa.Function) *callgraph.Graph {
 	initial := cha.CallGraph(a.prog)
-	slice := a.stableSlice(entries, initial)
+	slice, converged := a.stableSlice(entries, initial)
 	if ctx.Err() != nil {
 		return initial
 	}
+	if converged {
+		releaseUnreached(initial, slice)
+	}
 	first := vta.CallGraph(slice, initial)
-	slice = a.stableSlice(entries, first)
+	slice, _ = a.stableSlice(entries, first)
 	if ctx.Err() != nil {
 		return first
 	}
@@ -215,8 +173,9 @@ func (a *analysis) callGraph(ctx context.Context, entries []*ssa.Function) *call
 }
 
 // stableSlice repeats the forward slice until the types it finds converted to interfaces stop
-// growing: escapes into trimmed code depend on them, and they depend on what is reachable.
-func (a *analysis) stableSlice(entries []*ssa.Function, cg *callgraph.Graph) map[*ssa.Function]bool {
+// growing: escapes into trimmed code depend on them, and they depend on what is reachable. It
+// says whether they did stop within its bound.
+func (a *analysis) stableSlice(entries []*ssa.Function, cg *callgraph.Graph) (map[*ssa.Function]bool, bool) {
 	var slice map[*ssa.Function]bool
 	for range 5 {
 		before := a.converted.Len()
@@ -224,10 +183,22 @@ func (a *analysis) stableSlice(entries []*ssa.Function, cg *callgraph.Graph) map
 		a.implementers = typeutil.Map{}
 		slice = a.forwardSlice(entries, cg)
 		if a.converted.Len() == before {
-			break
+			return slice, true
 		}
 	}
-	return slice
+	return slice, false
+}
+
+// releaseUnreached empties the SSA bodies of the functions outside the slice CHA allows, before
+// VTA's graphs, the largest allocations of the scan. VTA only narrows CHA's edges, and the
+// later slices only narrow this one (the converted types stopped growing here), so no later
+// step reads those bodies.
+func releaseUnreached(cha *callgraph.Graph, slice map[*ssa.Function]bool) {
+	for f := range cha.Nodes {
+		if f != nil && !slice[f] && len(f.Blocks) > 0 {
+			f.Blocks, f.Locals, f.Recover = nil, nil, nil
+		}
+	}
 }
 
 // forwardSlice is every function reachable from the entries by call edges, by being referred to

@@ -10,19 +10,15 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
-	"sort"
 	"strings"
 
 	"golang.org/x/tools/go/packages"
 )
 
-// graphMode is what the import levels need: names, files and the import graph, from go list
-// alone (nothing is parsed or type-checked).
+// graphMode is what the import levels need — names, files and the import graph, from go list
+// alone (nothing is parsed or type-checked) — and the sizes the pipeline type-checks with.
 const graphMode = packages.NeedName | packages.NeedFiles | packages.NeedCompiledGoFiles |
-	packages.NeedImports | packages.NeedDeps | packages.NeedModule
-
-// typedMode adds what SSA needs: syntax and full type information for every package.
-const typedMode = graphMode | packages.NeedTypes | packages.NeedTypesSizes | packages.NeedSyntax | packages.NeedTypesInfo
+	packages.NeedImports | packages.NeedDeps | packages.NeedModule | packages.NeedTypesSizes
 
 // loadGraph lists the packages and their dependencies.
 func loadGraph(ctx context.Context, cfg *Config) ([]*packages.Package, error) {
@@ -44,25 +40,6 @@ func patterns(cfg *Config) []string {
 		return cfg.Patterns
 	}
 	return []string{"./..."}
-}
-
-// loadTyped type-checks the packages from source. Files of packages outside keep lose their
-// function bodies before type-checking: that is most of the time and memory a load costs.
-func loadTyped(ctx context.Context, cfg *Config, fset *token.FileSet, keep map[string]bool) ([]*packages.Package, error) {
-	fp := &fileParser{cfg: cfg, keep: keep}
-	pkgs, err := packages.Load(&packages.Config{
-		Mode:       typedMode,
-		Context:    ctx,
-		Dir:        cfg.Dir,
-		Env:        cfg.Env,
-		BuildFlags: cfg.BuildFlags,
-		Fset:       fset,
-		ParseFile:  fp.parse,
-	}, patterns(cfg)...)
-	if err != nil {
-		return nil, fmt.Errorf("load packages: %w", err)
-	}
-	return pkgs, nil
 }
 
 // fileParser parses a file for the type checker, refusing files it must not read and trimming
@@ -141,24 +118,6 @@ func trimBodies(f *ast.File) {
 // trimmingArtifact matches the errors that dropping bodies causes: an import or a variable used
 // only inside a removed body.
 var trimmingArtifact = regexp.MustCompile(`(imported (as \S+ )?and not used|declared and not used)`)
-
-// typeProblems lists the packages whose errors would make SSA unreliable, ignoring the
-// artifacts of trimming in trimmed packages.
-func typeProblems(pkgs []*packages.Package, keep map[string]bool) []string {
-	var out []string
-	packages.Visit(pkgs, nil, func(p *packages.Package) {
-		trimmed := keep != nil && !keepsAny(p, keep)
-		for _, e := range p.Errors {
-			if trimmed && e.Kind == packages.TypeError && trimmingArtifact.MatchString(e.Msg) {
-				continue
-			}
-			out = append(out, fmt.Sprintf("%s: %s", p.PkgPath, firstLine(e.Msg)))
-			break
-		}
-	})
-	sort.Strings(out)
-	return out
-}
 
 func keepsAny(p *packages.Package, keep map[string]bool) bool {
 	for _, f := range p.CompiledGoFiles {

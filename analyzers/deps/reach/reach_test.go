@@ -8,6 +8,7 @@ import (
 	"sort"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/fourcsec/fourc/analyzers/deps/osv"
 	"github.com/fourcsec/fourc/analyzers/deps/reach"
@@ -167,5 +168,17 @@ func TestModuleThatCannotBeListed(t *testing.T) {
 	_, err := reach.Analyze(context.Background(), cfg, textVulns(t))
 	if err == nil || !strings.Contains(err.Error(), "go.mod requires go >= 1.99") {
 		t.Errorf("err = %v, want the go command's reason", err)
+	}
+}
+
+func TestImportCycleFallsBackToImports(t *testing.T) {
+	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+	defer cancel()
+	res, err := reach.Analyze(ctx, config(t, "cycle", false), textVulns(t))
+	if err != nil {
+		t.Fatal(err) // a deadlock in the type-checking pipeline ends here, as a deadline
+	}
+	if res.SymbolLevel || len(res.Incomplete) == 0 || !strings.Contains(strings.Join(res.Incomplete, "\n"), "import cycle") {
+		t.Errorf("symbol level %v, incomplete %q; want the import cycle named and no call level", res.SymbolLevel, res.Incomplete)
 	}
 }
