@@ -51,6 +51,7 @@ import (
 	"fmt"
 	"net/http"
 	"os"
+	"slices"
 	"sort"
 	"strings"
 	"sync"
@@ -58,6 +59,7 @@ import (
 	"github.com/fourcsec/fourc/analyzers/deps/osv"
 	"github.com/fourcsec/fourc/analyzers/deps/reach"
 	"github.com/fourcsec/fourc/analyzers/golang/load"
+	"github.com/fourcsec/fourc/shared/diff"
 	"github.com/fourcsec/fourc/shared/engine"
 	"github.com/fourcsec/fourc/shared/finding"
 )
@@ -91,6 +93,17 @@ type Options struct {
 	KeepAllBodies bool
 	// ReachStats, when set, receives the statistics of each reachability analysis (benchmarks).
 	ReachStats func(where string, stats reach.Stats)
+}
+
+// keepTouched returns, in a new slice, the inputs one of whose files the diff touches.
+func keepTouched[T any](d *diff.Diff, inputs []T, files func(T) []string) []T {
+	var out []T
+	for _, in := range inputs {
+		if slices.ContainsFunc(files(in), d.TouchesFile) {
+			out = append(out, in)
+		}
+	}
+	return out
 }
 
 // New returns the dependency scanner. Nothing is read or fetched until the first scan; the
@@ -176,6 +189,14 @@ func (s *scanner) Scan(ctx context.Context, req *engine.Request) (*engine.Result
 		return sc.res, fmt.Errorf("dependency scan: %w", err)
 	}
 	defer sc.cleanup(goGroups)
+	if req.DiffFilesOnly {
+		// Every finding sits on a line of go.mod, go.work or a lockfile: one the change left
+		// alone can show nothing, so its (costly) analysis is skipped.
+		// (New slices: the deferred cleanup still holds every group.)
+		goGroups = keepTouched(req.Diff, goGroups, (*goGroup).manifests)
+		npmFiles = keepTouched(req.Diff, npmFiles, func(f *npmFile) []string { return []string{f.path} })
+		pypiFiles = keepTouched(req.Diff, pypiFiles, func(f *pypiFile) []string { return []string{f.path} })
+	}
 
 	var queries []osv.Query
 	for _, g := range goGroups {

@@ -6,6 +6,7 @@ import (
 	"testing"
 
 	"github.com/fourcsec/fourc/analyzers/deps"
+	"github.com/fourcsec/fourc/analyzers/deps/reach"
 	"github.com/fourcsec/fourc/shared/diff"
 	"github.com/fourcsec/fourc/shared/engine"
 	"github.com/fourcsec/fourc/shared/finding"
@@ -100,6 +101,19 @@ func TestPullRequests(t *testing.T) {
 			}
 			if shown := summary(rep.Shown()); !slices.Equal(shown, tc.shown) {
 				t.Errorf("shown %q, want %q", shown, tc.shown)
+			}
+
+			// Told that only the diff's files matter, the scanner shows the same and analyses
+			// go.mod only when the change touched it.
+			analysed := false
+			focused := opts
+			focused.ReachStats = func(string, reach.Stats) { analysed = true }
+			rep = scan(t, writeTree(t, head), scanOptions{opts: focused, diff: d, baseline: baseline, mode: engine.NewOnChangedLines, diffFilesOnly: true})
+			if shown := summary(rep.Shown()); !slices.Equal(shown, tc.shown) {
+				t.Errorf("diff files only: shown %q, want %q", shown, tc.shown)
+			}
+			if _, goModChanged := tc.touched["go.mod"]; analysed != goModChanged {
+				t.Errorf("diff files only: reachability analysed %v, want %v (go.mod touched: %v)", analysed, goModChanged, goModChanged)
 			}
 		})
 	}

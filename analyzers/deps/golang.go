@@ -37,6 +37,18 @@ type goGroup struct {
 	graphDone bool
 }
 
+// manifests are the files the group's findings are placed in.
+func (g *goGroup) manifests() []string {
+	var out []string
+	if g.work != nil {
+		out = append(out, g.work.path)
+	}
+	for _, m := range g.modules {
+		out = append(out, m.path)
+	}
+	return out
+}
+
 type goModFile struct {
 	rel   string // the module directory, relative to the tree root
 	path  string // go.mod, relative

@@ -125,6 +125,8 @@ type scanOptions struct {
 	diff     *diff.Diff
 	baseline []finding.Finding
 	mode     engine.Mode
+	// diffFilesOnly asks for the pull-request view: findings outside the diff's files dropped.
+	diffFilesOnly bool
 }
 
 // scan runs the engine with the deps scanner alone.
@@ -144,6 +146,7 @@ func scan(t *testing.T, dir string, so scanOptions) *engine.Report {
 	defer cancel()
 	rep, err := engine.Run(ctx, dir, engine.Options{
 		Scanners: []engine.Scanner{deps.New(so.opts)}, Diff: so.diff, Baseline: so.baseline, Mode: mode, Config: so.config,
+		DiffFilesOnly: so.diffFilesOnly,
 	})
 	if err != nil {
 		t.Fatal(err)

@@ -172,7 +172,12 @@ func scan(ctx context.Context, root, base string, opts engine.Options) (*engine.
 	if err != nil {
 		return nil, fmt.Errorf("diff against %s: %w", base, err)
 	}
-	baseline, err := scanRevision(ctx, root, rev, opts)
+	opts.DiffFilesOnly = onlyChangedLines(opts.Mode)
+	baseDiff := (*diff.Diff)(nil)
+	if opts.DiffFilesOnly {
+		baseDiff = d.BaseFiles()
+	}
+	baseline, err := scanRevision(ctx, root, rev, baseDiff, opts)
 	if err != nil {
 		return nil, fmt.Errorf("scan %s: %w", base, err)
 	}
@@ -180,9 +185,14 @@ func scan(ctx context.Context, root, base string, opts engine.Options) (*engine.
 	return engine.Run(ctx, root, opts)
 }
 
+// onlyChangedLines says whether a mode shows findings on changed lines alone: then the files
+// the diff leaves alone need no scanning, in the head or in the base.
+func onlyChangedLines(m engine.Mode) bool { return m == engine.NewOnChangedLines }
+
 // scanRevision exports rev's tree into a temporary directory (the user's checkout is never
-// touched) and returns every finding there, suppressed ones included.
-func scanRevision(ctx context.Context, root, rev string, opts engine.Options) ([]finding.Finding, error) {
+// touched) and returns every finding there, suppressed ones included — in the files baseDiff
+// touches, when it is set.
+func scanRevision(ctx context.Context, root, rev string, baseDiff *diff.Diff, opts engine.Options) ([]finding.Finding, error) {
 	tmp, err := os.MkdirTemp("", "fourc-base-")
 	if err != nil {
 		return nil, fmt.Errorf("temporary directory: %w", err)
@@ -196,7 +206,7 @@ func scanRevision(ctx context.Context, root, rev string, opts engine.Options) ([
 	if err := source.ExportRevision(ctx, root, rev, prefix, baseRoot); err != nil {
 		return nil, err
 	}
-	opts.Mode, opts.Diff, opts.Baseline = engine.All, (*diff.Diff)(nil), nil
+	opts.Mode, opts.Diff, opts.Baseline = engine.All, baseDiff, nil
 	opts.Progress = nil
 	rep, err := engine.Run(ctx, baseRoot, opts)
 	if err != nil {

@@ -75,6 +75,24 @@ func (d *Diff) BasePath(path string) string {
 	return path
 }
 
+// BaseFiles is the diff as seen from the base tree: every file of the base that the change
+// modified, renamed or deleted, each wholly touched. Scanning the base with it finds what a
+// baseline needs for the changed files and nothing else.
+func (d *Diff) BaseFiles() *Diff {
+	if d == nil {
+		return nil
+	}
+	out := New()
+	for p := range d.Files {
+		// An added file's path names nothing in the base, which costs nothing.
+		out.AddWhole(d.BasePath(p))
+	}
+	for _, p := range d.Deleted {
+		out.AddWhole(p)
+	}
+	return out
+}
+
 // Paths lists the changed paths, sorted.
 func (d *Diff) Paths() []string {
 	if d == nil {

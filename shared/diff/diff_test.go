@@ -6,6 +6,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 	"testing"
@@ -467,6 +468,29 @@ func TestAddToWholeFile(t *testing.T) {
 	d.Add("new.go", 3, 4)
 	if !d.Files["new.go"].Whole || len(d.Files["new.go"].Ranges) != 0 || !d.Touches("new.go", 100) {
 		t.Errorf("file = %+v, want whole without ranges", d.Files["new.go"])
+	}
+}
+
+func TestBaseFilesAreWhatTheChangeTouchedInTheBase(t *testing.T) {
+	d, err := diff.Parse(strings.NewReader("diff --git a/kept.go b/kept.go\n--- a/kept.go\n+++ b/kept.go\n@@ -2 +2 @@\n-a\n+b\n" +
+		"diff --git a/old.go b/new.go\nsimilarity index 90%\nrename from old.go\nrename to new.go\n" +
+		"diff --git a/added.go b/added.go\nnew file mode 100644\n--- /dev/null\n+++ b/added.go\n@@ -0,0 +1 @@\n+x\n" +
+		"diff --git a/gone.go b/gone.go\ndeleted file mode 100644\n--- a/gone.go\n+++ /dev/null\n@@ -1 +0,0 @@\n-x\n"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	base := d.BaseFiles()
+	if got, want := base.Paths(), []string{"added.go", "gone.go", "kept.go", "old.go"}; !slices.Equal(got, want) {
+		t.Errorf("base files %q, want %q", got, want)
+	}
+	for _, p := range base.Paths() {
+		if !base.Files[p].Whole {
+			t.Errorf("%s: every line of a touched base file matters to the baseline", p)
+		}
+	}
+	var none *diff.Diff
+	if none.BaseFiles() != nil {
+		t.Error("no diff, no focus")
 	}
 }
 

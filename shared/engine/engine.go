@@ -40,6 +40,9 @@ type Request struct {
 	// Enabled says whether findings of a rule will be kept, so costly rules can be skipped.
 	Enabled  func(ruleID string) bool
 	Progress *Progress
+	// DiffFilesOnly says the engine will discard findings in files Diff does not touch (a pull
+	// request's view), so a scanner may skip whatever can only report there.
+	DiffFilesOnly bool
 }
 
 // Result is a scanner's output.
@@ -91,6 +94,10 @@ type Options struct {
 	Progress    *Progress // optional; the engine creates one when nil
 	// Exclude leaves out paths beyond the config's excludes (the CLI passes git's ignored files).
 	Exclude func(path string) bool
+	// DiffFilesOnly, with a Diff, keeps only findings in the files the diff touches, and lets
+	// scanners skip the rest: for modes that show changed lines only, and for the base scan
+	// that feeds their baseline.
+	DiffFilesOnly bool
 }
 
 // Status is a finding's relation to the baseline.
@@ -216,7 +223,8 @@ func Run(ctx context.Context, root string, opts Options) (*Report, error) {
 		r, ok := rules[id]
 		return ok && cfg.RuleEnabled(id, r.Layer)
 	}
-	req := &Request{Tree: tree, Diff: opts.Diff, Enabled: enabled, Progress: prog}
+	diffFilesOnly := opts.DiffFilesOnly && opts.Diff != nil
+	req := &Request{Tree: tree, Diff: opts.Diff, Enabled: enabled, Progress: prog, DiffFilesOnly: diffFilesOnly}
 
 	rep := &Report{
 		Root: tree.Root, Mode: opts.Mode, FailOn: cfg.FailOn, Files: len(tree.Files),
@@ -250,7 +258,7 @@ func Run(ctx context.Context, root string, opts Options) (*Report, error) {
 			rep.Diags = append(rep.Diags, d)
 		}
 		for _, f := range res.Findings {
-			if f.Path == "" || excluded(f.Path) || !enabled(f.RuleID) {
+			if f.Path == "" || excluded(f.Path) || !enabled(f.RuleID) || diffFilesOnly && !opts.Diff.TouchesFile(f.Path) {
 				continue
 			}
 			found = append(found, f)

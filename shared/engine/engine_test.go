@@ -5,6 +5,7 @@ import (
 	"errors"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -50,6 +51,17 @@ func (wordScanner) Scan(ctx context.Context, req *engine.Request) (*engine.Resul
 		}
 	}
 	return res, nil
+}
+
+// requestSpy is wordScanner keeping the request it was given.
+type requestSpy struct {
+	wordScanner
+	req *engine.Request
+}
+
+func (s *requestSpy) Scan(ctx context.Context, req *engine.Request) (*engine.Result, error) {
+	s.req = req
+	return s.wordScanner.Scan(ctx, req)
 }
 
 // scannerFunc adapts a function, for scanners that misbehave.
@@ -172,6 +184,31 @@ func TestUntouchedFilesFindingsAreNotFixed(t *testing.T) {
 	}
 	if len(rep.Fixed) != 1 || rep.Fixed[0].Path != "a.txt" {
 		t.Errorf("fixed = %v, want only a.txt's finding (b.txt was not touched)", rep.Fixed)
+	}
+}
+
+// With DiffFilesOnly the scanners are told, and findings outside the diff's files are dropped.
+func TestDiffFilesOnly(t *testing.T) {
+	head := writeTree(t, map[string]string{"a.txt": "BAD\n", "b.txt": "BAD\n"})
+	d := diff.New()
+	d.Add("a.txt", 1, 1)
+	for _, focus := range []bool{false, true} {
+		spy := &requestSpy{}
+		rep, err := engine.Run(context.Background(), head, engine.Options{Scanners: []engine.Scanner{spy}, Diff: d, Mode: engine.All, DiffFilesOnly: focus})
+		if err != nil {
+			t.Fatal(err)
+		}
+		var paths []string
+		for _, it := range rep.Items {
+			paths = append(paths, it.Path)
+		}
+		want := []string{"a.txt", "b.txt"}
+		if focus {
+			want = []string{"a.txt"}
+		}
+		if spy.req.DiffFilesOnly != focus || !slices.Equal(paths, want) {
+			t.Errorf("DiffFilesOnly %v: scanner told %v, findings in %q; want %q", focus, spy.req.DiffFilesOnly, paths, want)
+		}
 	}
 }
 
