@@ -47,10 +47,13 @@ docs:
 fmt:
 	gofmt -w $$(git ls-files -co --exclude-standard '*.go' | grep -v /testdata/)
 
-# Benchmarks print Markdown tables; the peer comparisons install their tools on first use.
-bench:
+# The Go benchmarks, then docs/bench.md and docs/bench-pr-size.svg (test/bench/prsize.sh): scan
+# time by pull-request size on a real repository, webhook latency, and the peer comparisons read
+# from the reports in .cache/bench. BENCH_PEERS=1 re-runs every peer script first (each installs
+# its tool on first use; long), BENCH_PEERS=0 only reads; BENCH_RUNS sets the runs per scenario.
+bench: build
 	$(GO) test -run '^$$' -bench . -benchmem ./shared/... ./analyzers/...
-	@for s in test/bench/*.sh; do [ -f "$$s" ] && bash "$$s"; done
+	bash test/bench/prsize.sh
 
 # Every fuzz target, one after another (test/fuzz.sh finds them): fuzz-short is what CI can run,
 # fuzz the longer hunt. A failure names the target; its input is left in testdata/fuzz/ to keep.
@@ -60,6 +63,24 @@ fuzz:
 
 fuzz-short:
 	FUZZTIME=10s GO="$(GO)" bash test/fuzz.sh
+
+# The load tests at full size and without the race detector (`make test` runs them short): the
+# webhook endpoint under 500 requests/s for 60 s of valid, forged and re-sent deliveries on each
+# store, and the worker draining a burst of 200 jobs under GitHub's rate limits. LOAD_RATE and
+# LOAD_DURATION change the webhook load; the report is printed and kept in .cache/load/.
+.PHONY: load
+LOAD_REPORT := $(CURDIR)/.cache/load/report.md
+load:
+	@mkdir -p $(dir $(LOAD_REPORT)) && rm -f $(LOAD_REPORT)
+	@FOURC_LOAD_RATE=$(or $(LOAD_RATE),500) FOURC_LOAD_DURATION=$(or $(LOAD_DURATION),60s) FOURC_LOAD_REPORT=$(LOAD_REPORT) \
+		$(GO) test -count=1 -timeout 20m -run '^(TestWebhookLoad|TestWorkerBurst)$$' ./test/; \
+		status=$$?; cat $(LOAD_REPORT) 2>/dev/null; exit $$status
+
+# fourc on its own repository — every layer, dependencies against the snapshot beside the
+# repository when it is there — must pass: CI runs it (.github/fourc.yml says what is excluded).
+.PHONY: selfscan
+selfscan: build
+	$(BIN)/fourc scan --quiet $(if $(VULNDB),--vulndb $(VULNDB)) .
 
 clean:
 	rm -rf $(BIN)

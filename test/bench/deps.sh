@@ -14,7 +14,9 @@
 #
 # Environment: DEPS_BENCH_WORK (default .cache/bench/deps), DEPS_BENCH_OSV (default
 # ../shared/vulndb/osv beside the repository), GOVULNCHECK_VERSION (default v1.9.0, what @latest
-# resolved to when this was written; pinned so results reproduce).
+# resolved to when this was written; pinned so results reproduce). The report is also written to
+# $DEPS_BENCH_WORK/report.md (docs/bench.md summarises it; test/bench/deps-results.md is a
+# committed copy of an earlier one).
 set -euo pipefail
 
 repo=$(cd "$(dirname "$0")/../.." && pwd)
@@ -132,6 +134,8 @@ done
 
 median() { sort -n | awk '{a[NR]=$1} END {print (NR%2 ? a[(NR+1)/2] : (a[NR/2]+a[NR/2+1])/2)}'; }
 
+# Written to a temporary name first, so that a failed run leaves the previous report in place.
+{
 echo "# fourc deps vs govulncheck $govulncheck_version"
 echo
 echo "Go $local_go; database: $(ls "$osvdir" | wc -l) OSV entries from $osvdir; $runs timed runs, medians; $(nproc) cores."
@@ -194,3 +198,5 @@ echo "|---|---|---:|---:|---:|"
 "$bin/depsbench" match -db "$osvdir" -buildlist "$results/buildlist.json" -n 300 -runs 5
 echo
 echo "(build list: the first 300 modules of $buildlist_module's)"
+} | tee "$work/report.md.tmp"
+mv "$work/report.md.tmp" "$work/report.md"

@@ -17,7 +17,8 @@
 # SKIP_COLD=1 to skip the cold runs (gosec needs minutes for them), NICE=-10 to run both tools at
 # a higher CPU priority on a machine shared with other work (needs root), KEEP=1 to keep the
 # scratch directory with every tool's output, REPORT_ONLY=DIR to print the report again from such a
-# kept directory without measuring.
+# kept directory without measuring. The report is also written to .cache/bench/gosec/report.md
+# (docs/bench.md summarises it).
 set -euo pipefail
 
 repo=$(cd "$(dirname "$0")/../.." && pwd)
@@ -168,6 +169,10 @@ lines=$(find "$tree" -name '*.go' -not -path '*/vendor/*' -print0 | xargs -0 cat
 packages=$(cd "$tree" && go list ./... | wc -l)
 log "writing the report"
 
+# Written to a temporary name first, so that a failed run leaves the previous report in place.
+out="$cache/bench/gosec"
+mkdir -p "$out"
+{
 cat <<EOF
 ## Go analysis: fourc vs gosec
 
@@ -203,3 +208,5 @@ dependencies from compiler export data, which \`go list -export\` must first com
 EOF
 "$bin/gosecbench" real -root "$tree" -fourc "$work/real.fourc.jsonl" -gosec "$work/real.gosec.json" \
 	-verdicts "$repo/test/bench/gosec-verdicts.tsv" -sample 20
+} | tee "$out/report.md.tmp"
+mv "$out/report.md.tmp" "$out/report.md"

@@ -14,6 +14,7 @@
 #
 # Environment: RUNS (fourc runs, median reported; default 3), GITLEAKS_RUNS (default 1),
 # GITLEAKS_VERSION (default latest), KEEP=1 to keep the scratch directory with both tools' output.
+# The report is also written to .cache/bench/secrets/report.md (docs/bench.md summarises it).
 set -euo pipefail
 
 repo=$(cd "$(dirname "$0")/../.." && pwd)
@@ -148,6 +149,10 @@ row() { # tool wall rss findings runs
 		'BEGIN {printf "| %s | %.2f | %.0f | %.0f | %d | %d |\n", t, w, b/1e6/w, r/1024, f, n}'
 }
 
+# Written to a temporary name first, so that a failed run leaves the previous report in place.
+out="$cache/bench/secrets"
+mkdir -p "$out"
+{
 cat <<EOF
 ## Secrets scan: fourc vs gitleaks
 
@@ -162,3 +167,5 @@ $(row "gitleaks dir" "$gl_wall" "$gl_rss" "$gl_findings" "$GITLEAKS_RUNS")
 fourc did not read $skipped file(s) over its 2 MiB limit (reported as diagnostics); gitleaks reads every size.
 EOF
 "$bin/secretsbench" triage -root "$tree" -fourc "$work/fourc.jsonl" -gitleaks "$work/gitleaks.json"
+} | tee "$out/report.md.tmp"
+mv "$out/report.md.tmp" "$out/report.md"
