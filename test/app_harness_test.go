@@ -52,6 +52,8 @@ var node = sync.OnceValues(webhooks.StartNode)
 type storeKind struct {
 	name string
 	open func(t *testing.T) store.Store
+	// dynamoURL is the DynamoDB endpoint the kind's tables live on ("" for bolt).
+	dynamoURL string
 }
 
 // storeKinds returns bbolt and DynamoDB (on one dynalite server for the calling test, a table
@@ -67,7 +69,7 @@ func storeKinds(t *testing.T) []storeKind {
 			}
 			t.Cleanup(func() { st.Close() })
 			return st
-		}},
+		}, ""},
 		{"dynamodb", func(t *testing.T) store.Store {
 			table := dynalite.CreateTableName(t) + "-" + rand.Text()[:6]
 			ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
@@ -76,7 +78,7 @@ func storeKinds(t *testing.T) []storeKind {
 				t.Fatal(err)
 			}
 			return dynamodb.New(ddb.Client, table)
-		}},
+		}, ddb.URL},
 	}
 }
 

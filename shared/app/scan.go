@@ -122,7 +122,9 @@ func (a *App) scanPullRequest(ctx context.Context, log *slog.Logger, job *Job, p
 	if err != nil {
 		return err
 	}
-	rep, err := a.scanCommit(ctx, job, job.HeadSHA, engine.Options{Config: cfg, Diff: d, Baseline: baseline, Mode: engine.NewOnChangedLines})
+	// The check shows new findings on changed lines alone, so nothing is scanned that could only
+	// report elsewhere (dependencies are analysed when a go.mod or lockfile changed).
+	rep, err := a.scanCommit(ctx, job, job.HeadSHA, engine.Options{Config: cfg, Diff: d, Baseline: baseline, Mode: engine.NewOnChangedLines, DiffFilesOnly: true})
 	if err != nil {
 		return err
 	}
@@ -203,6 +205,17 @@ func (a *App) resume(ctx context.Context, log *slog.Logger, job *Job, key store.
 			return false, err
 		}
 	}
+	// The check run, not the stored progress, says which annotations are on it: the previous
+	// delivery may have stopped after GitHub appended a batch and before recording it.
+	run, err := a.GitHub.GetCheckRun(ctx, job.InstallationID, job.repo(), job.CheckRunID)
+	if err != nil {
+		return false, fmt.Errorf("read check run %d back: %w", job.CheckRunID, err)
+	}
+	if run.Annotations != sc.PublishedAnnotations || sc.CheckRunID != job.CheckRunID {
+		log.Info("publication progress taken from the check run", "check_run_id", job.CheckRunID,
+			"annotations_on_run", run.Annotations, "annotations_recorded", sc.PublishedAnnotations)
+	}
+	sc.CheckRunID, sc.PublishedAnnotations = job.CheckRunID, run.Annotations
 	log.Info("publishing stored scan", "findings", len(stored), "annotations_already_published", sc.PublishedAnnotations)
 	rep := reportFromStored(sc, stored)
 	return true, a.publish(ctx, job, sc, rep)
@@ -405,7 +418,7 @@ func (a *App) publish(ctx context.Context, job *Job, sc store.Scan, rep *engine.
 	sc.CheckRunID = job.CheckRunID
 	for len(anns)-sent > githubapp.MaxAnnotationsPerRequest {
 		batch := anns[sent : sent+githubapp.MaxAnnotationsPerRequest]
-		if err := a.GitHub.UpdateCheckRun(ctx, job.InstallationID, job.repo(), job.CheckRunID, CheckName, githubapp.CheckRunUpdate{Output: output(batch)}); err != nil {
+		if err := a.updateCheckRun(ctx, job, githubapp.CheckRunUpdate{Output: output(batch)}, sent); err != nil {
 			return fmt.Errorf("publish annotations %d-%d of %d on check run %d: %w", sent+1, sent+len(batch), len(anns), job.CheckRunID, err)
 		}
 		sent += len(batch)
@@ -417,7 +430,7 @@ func (a *App) publish(ctx context.Context, job *Job, sc store.Scan, rep *engine.
 	update := githubapp.CheckRunUpdate{
 		Status: "completed", Conclusion: report.Conclusion(rep), CompletedAt: a.Clock.Now().UTC(), Output: output(anns[sent:]),
 	}
-	if err := a.GitHub.UpdateCheckRun(ctx, job.InstallationID, job.repo(), job.CheckRunID, CheckName, update); err != nil {
+	if err := a.updateCheckRun(ctx, job, update, sent); err != nil {
 		return fmt.Errorf("publish check run %d: %w", job.CheckRunID, err)
 	}
 	sc.Published = true
@@ -426,6 +439,41 @@ func (a *App) publish(ctx context.Context, job *Job, sc store.Scan, rep *engine.
 		return fmt.Errorf("record publication: %w", err)
 	}
 	return nil
+}
+
+// maxUncertainUpdates bounds how often one update of a check run is sent after answers that
+// left open whether GitHub applied it; past that the job fails and its redelivery resumes.
+const maxUncertainUpdates = 3
+
+// updateCheckRun applies update to the job's check run, which holds onRun annotations. GitHub
+// appends annotations, so an update carrying some is never resent blindly: after an answer
+// that leaves open whether it took effect (githubapp.ErrUncertain), the run's annotation count
+// says whether it did, and only an update that did not is sent again.
+func (a *App) updateCheckRun(ctx context.Context, job *Job, update githubapp.CheckRunUpdate, onRun int) error {
+	adding := 0
+	if update.Output != nil {
+		adding = len(update.Output.Annotations)
+	}
+	for attempt := 1; ; attempt++ {
+		err := a.GitHub.UpdateCheckRun(ctx, job.InstallationID, job.repo(), job.CheckRunID, CheckName, update)
+		if err == nil || !errors.Is(err, githubapp.ErrUncertain) || attempt >= maxUncertainUpdates {
+			return err
+		}
+		run, rerr := a.GitHub.GetCheckRun(ctx, job.InstallationID, job.repo(), job.CheckRunID)
+		if rerr != nil {
+			return fmt.Errorf("%w; reading the check run back: %w", err, rerr)
+		}
+		switch run.Annotations {
+		case onRun + adding:
+			a.logger(job).Info("check run update applied although its answer was lost", "check_run_id", job.CheckRunID, "annotations", run.Annotations)
+			return nil
+		case onRun:
+			a.logger(job).Info("check run update not applied; sending it again", "check_run_id", job.CheckRunID, "attempt", attempt)
+		default:
+			return fmt.Errorf("check run %d holds %d annotations, neither the %d before the update nor the %d after it: %w",
+				job.CheckRunID, run.Annotations, onRun, onRun+adding, err)
+		}
+	}
 }
 
 func annotations(in []report.Annotation) []githubapp.Annotation {

@@ -3,6 +3,8 @@ package githubapp
 import (
 	"cmp"
 	"context"
+	"crypto/rand"
+	"errors"
 	"fmt"
 	"time"
 	"unicode/utf8"
@@ -25,6 +27,10 @@ const (
 // CreateCheckRun creates a check run and returns its id. When the output carries more than
 // MaxAnnotationsPerRequest annotations the rest follow in updates; if one of those fails, the
 // id is returned with the error so the caller can still complete the check.
+//
+// GitHub does not deduplicate creations, so the run carries an external id of its own: after an
+// answer that leaves open whether GitHub created it, the run is looked up by that id on the
+// commit and adopted if it exists, instead of a second run being created.
 func (c *Client) CreateCheckRun(ctx context.Context, installation int64, repo Repo, name, headSHA string, update CheckRunUpdate) (int64, error) {
 	what := fmt.Sprintf("create check run %q on %s@%s", name, repo, shortSHA(headSHA))
 	gh, err := c.installation(installation)
@@ -33,18 +39,53 @@ func (c *Client) CreateCheckRun(ctx context.Context, installation int64, repo Re
 	}
 	requests := checkRunRequests(name, update)
 	first := requests[0]
-	run, resp, err := gh.Checks.CreateCheckRun(ctx, repo.Owner, repo.Name, github.CreateCheckRunOptions{
-		Name: name, HeadSHA: headSHA, DetailsURL: first.DetailsURL, Status: first.Status,
-		Conclusion: first.Conclusion, CompletedAt: first.CompletedAt, Output: first.Output,
+	externalID := "fourc-" + rand.Text()
+	var id int64
+	err = c.createOnce(ctx, what, func(ctx context.Context) (*github.Response, error) {
+		run, resp, err := gh.Checks.CreateCheckRun(ctx, repo.Owner, repo.Name, github.CreateCheckRunOptions{
+			Name: name, HeadSHA: headSHA, ExternalID: github.String(externalID), DetailsURL: first.DetailsURL, Status: first.Status,
+			Conclusion: first.Conclusion, CompletedAt: first.CompletedAt, Output: first.Output,
+		})
+		id = run.GetID()
+		return resp, err
+	}, func(ctx context.Context) (bool, error) {
+		found, err := c.findCheckRun(ctx, gh, repo, headSHA, name, externalID)
+		id = found
+		return found != 0, err
 	})
 	if err != nil {
-		return 0, apiError(what, resp, err)
+		return 0, err
 	}
-	id := run.GetID()
 	return id, c.sendCheckRunUpdates(ctx, gh, repo, id, requests[1:])
 }
 
+// findCheckRun returns the id of the App's run called name on headSHA with externalID, or 0.
+func (c *Client) findCheckRun(ctx context.Context, gh *github.Client, repo Repo, headSHA, name, externalID string) (int64, error) {
+	opts := &github.ListCheckRunsOptions{
+		CheckName: github.String(name), Filter: github.String("all"), AppID: github.Int64(c.appID),
+		ListOptions: github.ListOptions{PerPage: perPage},
+	}
+	for {
+		page, resp, err := gh.Checks.ListCheckRunsForRef(ctx, repo.Owner, repo.Name, headSHA, opts)
+		if err != nil {
+			return 0, apiError(fmt.Sprintf("list check runs %q on %s@%s (page %d)", name, repo, shortSHA(headSHA), max(opts.Page, 1)), resp, err)
+		}
+		for _, run := range page.CheckRuns {
+			if run.GetExternalID() == externalID {
+				return run.GetID(), nil
+			}
+		}
+		if resp.NextPage == 0 {
+			return 0, nil
+		}
+		opts.Page = resp.NextPage
+	}
+}
+
 // UpdateCheckRun applies update, in several requests when the annotations do not fit in one.
+// A request carrying annotations is not resent after an uncertain failure, because GitHub
+// appends annotations: the error wraps ErrUncertain, and GetCheckRun's annotation count tells
+// whether the request took effect.
 func (c *Client) UpdateCheckRun(ctx context.Context, installation int64, repo Repo, id int64, name string, update CheckRunUpdate) error {
 	gh, err := c.installation(installation)
 	if err != nil {
@@ -55,11 +96,37 @@ func (c *Client) UpdateCheckRun(ctx context.Context, installation int64, repo Re
 
 func (c *Client) sendCheckRunUpdates(ctx context.Context, gh *github.Client, repo Repo, id int64, requests []github.UpdateCheckRunOptions) error {
 	for i, req := range requests {
-		if _, resp, err := gh.Checks.UpdateCheckRun(ctx, repo.Owner, repo.Name, id, req); err != nil {
-			return apiError(fmt.Sprintf("update check run %d on %s (request %d of %d)", id, repo, i+1, len(requests)), resp, err)
+		appending := req.Output != nil && len(req.Output.Annotations) > 0
+		reqCtx := ctx
+		if appending {
+			reqCtx = withoutReplay(ctx)
+		}
+		if _, resp, err := gh.Checks.UpdateCheckRun(reqCtx, repo.Owner, repo.Name, id, req); err != nil {
+			what := fmt.Sprintf("update check run %d on %s (request %d of %d)", id, repo, i+1, len(requests))
+			if appending && isUncertain(resp, err) && !errors.Is(err, ErrUncertain) {
+				return fmt.Errorf("%s: %w: %w", what, ErrUncertain, err)
+			}
+			return apiError(what, resp, err)
 		}
 	}
 	return nil
+}
+
+// GetCheckRun reads a check run back.
+func (c *Client) GetCheckRun(ctx context.Context, installation int64, repo Repo, id int64) (CheckRun, error) {
+	what := fmt.Sprintf("read check run %d on %s", id, repo)
+	gh, err := c.installation(installation)
+	if err != nil {
+		return CheckRun{}, fmt.Errorf("%s: %w", what, err)
+	}
+	run, resp, err := gh.Checks.GetCheckRun(ctx, repo.Owner, repo.Name, id)
+	if err != nil {
+		return CheckRun{}, apiError(what, resp, err)
+	}
+	return CheckRun{
+		ID: run.GetID(), Name: run.GetName(), HeadSHA: run.GetHeadSHA(), ExternalID: run.GetExternalID(),
+		Status: run.GetStatus(), Conclusion: run.GetConclusion(), Annotations: run.GetOutput().GetAnnotationsCount(),
+	}, nil
 }
 
 // checkRunRequests splits update into requests GitHub accepts. Each carries the output's title,

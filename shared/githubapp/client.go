@@ -51,6 +51,16 @@ type Annotation struct {
 	RawDetails      string
 }
 
+// CheckRun is what the App reads back of a check run.
+type CheckRun struct {
+	ID                 int64
+	Name, HeadSHA      string
+	ExternalID         string
+	Status, Conclusion string
+	// Annotations counts the annotations on the run: GitHub appends those of each update.
+	Annotations int
+}
+
 // CheckRunOutput is the visible part of a check run.
 type CheckRunOutput struct {
 	Title       string
@@ -98,8 +108,13 @@ type RepoInfo struct {
 type GitHub interface {
 	CreateCheckRun(ctx context.Context, installation int64, repo Repo, name, headSHA string, update CheckRunUpdate) (int64, error)
 	// UpdateCheckRun applies update. Output annotations beyond 50 are sent in further requests,
-	// as GitHub accepts at most 50 per request.
+	// as GitHub accepts at most 50 per request. GitHub appends annotations, so a request
+	// carrying some is not resent after an answer that leaves open whether GitHub applied it:
+	// the error then wraps ErrUncertain.
 	UpdateCheckRun(ctx context.Context, installation int64, repo Repo, id int64, name string, update CheckRunUpdate) error
+	// GetCheckRun reads a check run back, to learn whether an update whose answer was lost
+	// (ErrUncertain) took effect.
+	GetCheckRun(ctx context.Context, installation int64, repo Repo, id int64) (CheckRun, error)
 	GetPullRequest(ctx context.Context, installation int64, repo Repo, number int) (PullRequest, error)
 	// PullRequestFiles lists every changed file (all pages); past GitHub's limit of 3,000 files it
 	// returns ErrTooManyFiles so the caller can compare commits instead.

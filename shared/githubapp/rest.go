@@ -46,11 +46,15 @@ type RetryOptions struct {
 	MaxWait     time.Duration
 	// Sleep waits between attempts; tests replace it to run without real delays.
 	Sleep func(ctx context.Context, d time.Duration) error
+	// AttemptTimeout bounds the wait for each answer (default: the transport's own bound).
+	AttemptTimeout time.Duration
 }
 
 // Client is the GitHub implementation of GitHub: go-github over ghinstallation's App (JWT) and
-// installation-token transports, over RetryTransport. Build it once per process and share it:
-// it caches one token source per installation and is safe for concurrent use.
+// installation-token transports, over RetryTransport. Each call of an installation uses a token
+// limited to the repository it acts on and the permissions that kind of call needs (see
+// scopeOf). Build it once per process and share it: it caches one token per installation,
+// repository and kind of access, and is safe for concurrent use.
 type Client struct {
 	baseURL   *url.URL // ends in "/", as go-github requires
 	appID     int64
@@ -63,9 +67,11 @@ type Client struct {
 	// download fetches archive redirects; it sends no credentials because GitHub's archive
 	// URLs are pre-signed and may point at another host.
 	download *http.Client
-	// installations caches one *github.Client per installation id, so that each installation
-	// token is fetched once and refreshed by ghinstallation only when it is about to expire.
+	// installations caches one *github.Client per installation id.
 	installations sync.Map
+	// scopedTokens caches one *scopedTokens per tokenScope, so that each token is fetched
+	// once and refreshed only when it is about to expire or GitHub refuses it.
+	scopedTokens sync.Map
 }
 
 var _ GitHub = (*Client)(nil)
@@ -93,6 +99,8 @@ func New(opts Options) (*Client, error) {
 		BaseDelay:   opts.Retry.BaseDelay,
 		MaxWait:     opts.Retry.MaxWait,
 		Sleep:       opts.Retry.Sleep,
+
+		AttemptTimeout: opts.Retry.AttemptTimeout,
 	}
 	c := &Client{
 		baseURL:   base,
@@ -159,9 +167,9 @@ func parseBaseURL(raw string) (*url.URL, error) {
 // apiRoot is the base URL without its trailing slash, as ghinstallation joins paths to it.
 func (c *Client) apiRoot() string { return strings.TrimSuffix(c.baseURL.String(), "/") }
 
-// appsTransport signs each request with a fresh App JWT. Every installation gets its own
-// instance: ghinstallation writes BaseURL and Client into the shared AppsTransport whenever an
-// installation refreshes its token, which would race between installations.
+// appsTransport signs each request with a fresh App JWT. Every token source gets its own
+// instance: ghinstallation writes BaseURL and Client into its AppsTransport whenever it
+// refreshes its token, which would race between sources sharing one.
 func (c *Client) appsTransport() *ghinstallation.AppsTransport {
 	t := ghinstallation.NewAppsTransportFromPrivateKey(c.retrying, c.appID, c.key)
 	t.BaseURL = c.apiRoot()
@@ -185,9 +193,7 @@ func (c *Client) installation(id int64) (*github.Client, error) {
 	if gh, ok := c.installations.Load(id); ok {
 		return gh.(*github.Client), nil
 	}
-	tokens := ghinstallation.NewFromAppsTransport(c.appsTransport(), id)
-	tokens.BaseURL = c.apiRoot()
-	gh, _ := c.installations.LoadOrStore(id, c.restClient(tokens))
+	gh, _ := c.installations.LoadOrStore(id, c.restClient(&installationTransport{client: c, installation: id}))
 	return gh.(*github.Client), nil
 }
 
@@ -204,13 +210,11 @@ func apiError(what string, resp *github.Response, err error) error {
 }
 
 // statusOf finds the HTTP status behind err: go-github's response, its error types, or a
-// failed token refresh.
+// refused installation token.
 func statusOf(resp *github.Response, err error) int {
-	var refresh *ghinstallation.HTTPError
-	if errors.As(err, &refresh) && refresh.Response != nil {
-		// ghinstallation leaves the body of a failed refresh open for us to inspect.
-		drainBody(refresh.Response.Body)
-		return refresh.Response.StatusCode
+	var refused *TokenError
+	if errors.As(err, &refused) {
+		return refused.Status
 	}
 	if resp != nil && resp.Response != nil {
 		return resp.StatusCode

@@ -16,6 +16,11 @@ import (
 // and 403 secondary rate limits. It waits as GitHub asks (Retry-After, else X-RateLimit-Reset),
 // else backs off exponentially with jitter, and gives up after MaxAttempts or when the wait would
 // exceed MaxWait (a Lambda cannot sleep for an hour; the job is redelivered instead).
+//
+// A request that is not safe to send twice (a POST, or an update that appends annotations) is
+// resent only after an answer saying GitHub did not apply it (a rate limit, a connection never
+// made). After a 5xx or a timeout GitHub may have applied it, so the answer goes back to the
+// caller, marked ErrUncertain when there is no answer at all, to find out before resending.
 type RetryTransport struct {
 	Base        http.RoundTripper
 	MaxAttempts int           // default 5
@@ -25,6 +30,12 @@ type RetryTransport struct {
 	Sleep func(ctx context.Context, d time.Duration) error
 	// Now tells the time for X-RateLimit-Reset; default time.Now.
 	Now func() time.Time
+	// AttemptTimeout bounds the wait for each attempt's answer (until its headers arrive); an
+	// attempt GitHub holds longer is abandoned as timed out. Zero leaves it to Base.
+	AttemptTimeout time.Duration
+
+	// gate holds every request on a credential while GitHub asks for a wait (ratelimit.go).
+	gate rateGate
 }
 
 // RateLimitError says GitHub asked us to wait longer than we may.
@@ -46,6 +57,9 @@ func (t *RetryTransport) RoundTrip(req *http.Request) (*http.Response, error) {
 	if attempts <= 0 {
 		attempts = 5
 	}
+	if err := t.awaitGate(req); err != nil {
+		return nil, err
+	}
 	for attempt := 1; ; attempt++ {
 		r := req
 		if attempt > 1 {
@@ -54,14 +68,19 @@ func (t *RetryTransport) RoundTrip(req *http.Request) (*http.Response, error) {
 				return nil, err
 			}
 		}
-		resp, err := base.RoundTrip(r)
+		resp, err := t.send(base, r)
 		retry, wait := t.classify(resp, err, attempt)
+		t.noteRateLimit(req, resp, wait)
+		if retry && !replayable(req) && !refusedUnapplied(resp, err) {
+			return resp, uncertain(req, err)
+		}
 		if !retry || attempt >= attempts {
 			if err == nil && retry && isRateLimited(resp) {
 				return resp, nil // the caller sees GitHub's own answer and message
 			}
-			return resp, err
+			return t.holdSpent(req, resp), err
 		}
+		wait = max(wait, t.gateWait(req))
 		if wait > t.maxWait() {
 			if resp != nil {
 				drain(resp)
@@ -72,7 +91,7 @@ func (t *RetryTransport) RoundTrip(req *http.Request) (*http.Response, error) {
 		if resp != nil {
 			drain(resp)
 		}
-		if err := t.sleep(req.Context(), wait); err != nil {
+		if err := t.sleepThrough(req, wait); err != nil {
 			return nil, err
 		}
 	}

@@ -1,6 +1,7 @@
 package githubapp_test
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -24,20 +25,23 @@ func TestRetryTransport(t *testing.T) {
 	}
 	tests := []struct {
 		name      string
+		method    string // default POST
 		answers   []answer
 		wantCode  int
 		wantErr   string
 		wantWaits []time.Duration // exact waits where GitHub dictates them; nil to skip
 		wantCalls int
 	}{
-		{"502 then success", []answer{{status: 502}, {status: 200}}, 200, "", nil, 2},
-		{"429 with Retry-After", []answer{{429, map[string]string{"Retry-After": "7"}, ""}, {status: 201}}, 201, "", []time.Duration{7 * time.Second}, 2},
-		{"secondary rate limit 403", []answer{{403, map[string]string{"Retry-After": "3"}, `{"message":"You have exceeded a secondary rate limit"}`}, {status: 200}}, 200, "", []time.Duration{3 * time.Second}, 2},
-		{"primary rate limit waits until reset", []answer{{403, map[string]string{"X-RateLimit-Remaining": "0", "X-RateLimit-Reset": fmt.Sprint(now.Add(20 * time.Second).Unix())}, `{"message":"API rate limit exceeded"}`}, {status: 200}}, 200, "", []time.Duration{21 * time.Second}, 2},
-		{"permission 403 is final", []answer{{403, nil, `{"message":"Resource not accessible by integration"}`}}, 403, "", nil, 1},
-		{"404 is final", []answer{{status: 404}}, 404, "", nil, 1},
-		{"wait beyond MaxWait gives up", []answer{{429, map[string]string{"Retry-After": "3600"}, ""}}, 0, "retry in 1h0m0s", nil, 1},
-		{"5xx forever ends after MaxAttempts", []answer{{status: 500}, {status: 500}, {status: 500}}, 500, "", nil, 3},
+		{"502 then success", "PATCH", []answer{{status: 502}, {status: 200}}, 200, "", nil, 2},
+		// GitHub may have created what a POST asked for before the 502: the caller must look.
+		{"POST 502 is not resent", "", []answer{{status: 502}, {status: 201}}, 502, "", nil, 1},
+		{"429 with Retry-After", "", []answer{{429, map[string]string{"Retry-After": "7"}, ""}, {status: 201}}, 201, "", []time.Duration{7 * time.Second}, 2},
+		{"secondary rate limit 403", "", []answer{{403, map[string]string{"Retry-After": "3"}, `{"message":"You have exceeded a secondary rate limit"}`}, {status: 200}}, 200, "", []time.Duration{3 * time.Second}, 2},
+		{"primary rate limit waits until reset", "", []answer{{403, map[string]string{"X-RateLimit-Remaining": "0", "X-RateLimit-Reset": fmt.Sprint(now.Add(20 * time.Second).Unix())}, `{"message":"API rate limit exceeded"}`}, {status: 200}}, 200, "", []time.Duration{21 * time.Second}, 2},
+		{"permission 403 is final", "", []answer{{403, nil, `{"message":"Resource not accessible by integration"}`}}, 403, "", nil, 1},
+		{"404 is final", "", []answer{{status: 404}}, 404, "", nil, 1},
+		{"wait beyond MaxWait gives up", "", []answer{{429, map[string]string{"Retry-After": "3600"}, ""}}, 0, "retry in 1h0m0s", nil, 1},
+		{"5xx forever ends after MaxAttempts", "GET", []answer{{status: 500}, {status: 500}, {status: 500}}, 500, "", nil, 3},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -60,7 +64,11 @@ func TestRetryTransport(t *testing.T) {
 				MaxAttempts: 3, MaxWait: time.Minute, Now: func() time.Time { return now },
 				Sleep: func(_ context.Context, d time.Duration) error { waits = append(waits, d); return nil },
 			}}
-			resp, err := client.Post(srv.URL, "application/json", strings.NewReader(`{"name":"fourc"}`))
+			req, err := http.NewRequest(cmp.Or(tt.method, http.MethodPost), srv.URL, strings.NewReader(`{"name":"fourc"}`))
+			if err != nil {
+				t.Fatal(err)
+			}
+			resp, err := client.Do(req)
 			if tt.wantErr != "" {
 				var rl *githubapp.RateLimitError
 				if err == nil || !errors.As(err, &rl) || !strings.Contains(err.Error(), tt.wantErr) {

@@ -162,8 +162,8 @@ func (s *Server) sendMessage(w http.ResponseWriter, contentType string, body []b
 	s.mu.Lock()
 	s.messages = append(s.messages, Message{ID: id, QueueURL: in.QueueURL, Body: in.MessageBody, SentAt: time.Now()})
 	s.mu.Unlock()
-	sum := md5.Sum([]byte(in.MessageBody))
-	writeJSON(w, contentType, map[string]string{"MessageId": id, "MD5OfMessageBody": hex.EncodeToString(sum[:])})
+	checksum := md5.Sum([]byte(in.MessageBody)) // SQS's MD5OfMessageBody
+	writeJSON(w, contentType, map[string]string{"MessageId": id, "MD5OfMessageBody": hex.EncodeToString(checksum[:])})
 }
 
 func (s *Server) getSecretValue(w http.ResponseWriter, contentType string, body []byte) {

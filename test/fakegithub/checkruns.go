@@ -229,6 +229,9 @@ func (c *checkRunState) apply(body *checkRunBody, method string) {
 	if body.DetailsURL != nil {
 		c.DetailsURL = *body.DetailsURL
 	}
+	if body.ExternalID != nil {
+		c.ExternalID = *body.ExternalID
+	}
 	if body.Status != nil {
 		c.Status, write.Status = *body.Status, *body.Status
 	}
@@ -317,6 +320,9 @@ func (s *Server) checkRunJSON(run *checkRunState) *github.CheckRun {
 	}
 	if run.DetailsURL != "" {
 		out.DetailsURL = github.String(run.DetailsURL)
+	}
+	if run.ExternalID != "" {
+		out.ExternalID = github.String(run.ExternalID)
 	}
 	if run.Conclusion != "" {
 		out.Conclusion = github.String(run.Conclusion)

@@ -338,10 +338,10 @@ func (s *Server) fileJSON(repo *repoState, sha, p, content string) *github.Repos
 
 // blobSHA is git's object id of a file.
 func blobSHA(content string) string {
-	h := sha1.New()
-	fmt.Fprintf(h, "blob %d\x00", len(content))
-	h.Write([]byte(content))
-	return hex.EncodeToString(h.Sum(nil))
+	checksum := sha1.New() // git names objects by SHA-1
+	fmt.Fprintf(checksum, "blob %d\x00", len(content))
+	checksum.Write([]byte(content))
+	return hex.EncodeToString(checksum.Sum(nil))
 }
 
 // tarballLink answers as GitHub does: 302 to a pre-signed archive URL.

@@ -33,6 +33,8 @@ type Options struct {
 	// MaxPatchBytes is the file size above which a changed file's patch is omitted, as GitHub
 	// omits the patches of large files (default 1 MiB; GitHub does not document its threshold).
 	MaxPatchBytes int
+	// RateLimits, when set, enforces GitHub's rate limits (see ratelimit.go); nil is unlimited.
+	RateLimits *RateLimits
 }
 
 // Server is a running fake. Build it with New; it closes when the test ends.
@@ -56,12 +58,15 @@ type Server struct {
 	installations map[int64]*Installation
 	repos         map[string]*repoState // by lower-case "owner/name", as GitHub names are case-insensitive
 	tokens        map[string]issuedToken
+	auth          authLog
 	checkRuns     map[int64]*checkRunState
 	nextID        int64
 	requests      []Request
 	violations    []Violation
 	faults        []*fault
 	delays        []*delay
+	limits        *rateLimiter // nil without Options.RateLimits
+	lostAnswers   []*lostAnswer
 }
 
 // Request is one request the server answered.
@@ -123,6 +128,7 @@ func New(t testing.TB, opts Options) *Server {
 		tokens:         map[string]issuedToken{},
 		checkRuns:      map[int64]*checkRunState{},
 		nextID:         1000,
+		limits:         newRateLimiter(opts.RateLimits),
 	}
 	s.router = s.routes()
 	s.http = httptest.NewServer(s)
@@ -234,7 +240,16 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	if !inAPI {
 		apiPath = r.URL.Path
 	}
+	// Rate limits count API requests from their arrival: a delayed one is in flight too.
+	if inAPI && !strings.HasPrefix(r.URL.Path, codeloadPath) {
+		release, admitted := s.admitRateLimited(rec, r)
+		if !admitted {
+			return
+		}
+		defer release()
+	}
 	if wait := s.takeDelay(r, apiPath); wait > 0 {
+		readBodyAhead(r)
 		timer := time.NewTimer(wait)
 		select {
 		case <-timer.C:
@@ -245,6 +260,10 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	}
 	if f := s.takeFault(r, apiPath); f != nil {
 		writeFault(rec, f)
+		return
+	}
+	if l := s.takeLostAnswer(r, apiPath); l != nil {
+		s.serveLosingAnswer(rec, r, apiPath, info, l)
 		return
 	}
 	switch {

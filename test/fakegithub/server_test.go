@@ -92,10 +92,20 @@ func newServer(t *testing.T, opts fakegithub.Options) *fakegithub.Server {
 	return srv
 }
 
+// installationToken is a token of installation limited to its one repository (7: widgets,
+// 8: thing), as the App asks for them: the fake records the use of a token for every
+// repository as a violation.
 func installationToken(t *testing.T, srv *fakegithub.Server, installation int64) string {
 	t.Helper()
+	repo := map[int64]string{7: "widgets", 8: "thing"}[installation]
+	return scopedToken(t, srv, installation, `{"repositories":["`+repo+`"]}`)
+}
+
+// scopedToken is a token of installation asked for with body.
+func scopedToken(t *testing.T, srv *fakegithub.Server, installation int64, body string) string {
+	t.Helper()
 	jwt := signJWT(t, appKey(t, srv), "RS256", validClaims(srv.AppID))
-	status, body := call(t, srv, "POST", fmt.Sprintf("/app/installations/%d/access_tokens", installation), "Bearer "+jwt, "")
+	status, body := call(t, srv, "POST", fmt.Sprintf("/app/installations/%d/access_tokens", installation), "Bearer "+jwt, body)
 	if status != http.StatusCreated {
 		t.Fatalf("access token: HTTP %d %s", status, body)
 	}

@@ -57,6 +57,8 @@ type CheckRun struct {
 	Annotations []Annotation
 	// Writes are the accepted create (POST) and updates (PATCH), in order.
 	Writes []CheckRunWrite
+	// ExternalID is the integrator's reference for the run, as the App set it.
+	ExternalID string
 }
 
 // Output is a check run's visible text.
@@ -111,8 +113,8 @@ func repoKey(owner, name string) string { return strings.ToLower(owner + "/" + n
 
 // SHA makes a commit SHA (40 hex digits) from a seed, for tests that need readable names.
 func SHA(seed string) string {
-	sum := sha1.Sum([]byte(seed))
-	return hex.EncodeToString(sum[:])
+	checksum := sha1.Sum([]byte(seed)) // shaped like git's SHA-1 object names
+	return hex.EncodeToString(checksum[:])
 }
 
 // AddInstallation adds an installation of the App.
@@ -321,6 +323,7 @@ func (s *Server) routes() *http.ServeMux {
 	m.HandleFunc("GET /repos/{owner}/{repo}/check-runs/{id}", s.onRepo(s.getCheckRun))
 	m.HandleFunc("PATCH /repos/{owner}/{repo}/check-runs/{id}", s.onRepo(s.updateCheckRun))
 	m.HandleFunc("GET /repos/{owner}/{repo}/check-runs/{id}/annotations", s.onRepo(s.listAnnotations))
+	m.HandleFunc("GET /repos/{owner}/{repo}/commits/{ref}/check-runs", s.onRepo(s.listCheckRunsForRef))
 	m.HandleFunc("GET /repos/{owner}/{repo}/pulls/{number}", s.onRepo(s.getPullRequest))
 	m.HandleFunc("GET /repos/{owner}/{repo}/pulls/{number}/files", s.onRepo(s.listPullRequestFiles))
 	m.HandleFunc("GET /repos/{owner}/{repo}/compare/{basehead...}", s.onRepo(s.compare))

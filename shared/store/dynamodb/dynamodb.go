@@ -17,9 +17,10 @@ package dynamodb
 
 import (
 	"context"
+	"crypto/rand"
 	"errors"
 	"fmt"
-	"math/rand/v2"
+	mathrand "math/rand/v2"
 	"strconv"
 	"strings"
 	"time"
@@ -142,7 +143,7 @@ func partition(pk, skPrefix string) *dynamodb.QueryInput {
 }
 
 func (s *Store) RecordDelivery(ctx context.Context, id string, now time.Time, ttl time.Duration) (bool, error) {
-	_, err := s.api.PutItem(ctx, &dynamodb.PutItemInput{
+	first, err := s.putIfAbsent(ctx, &dynamodb.PutItemInput{
 		TableName: &s.table,
 		Item: map[string]types.AttributeValue{
 			attrPK: str("DELIVERY#" + id), attrSK: str("#"),
@@ -151,14 +152,38 @@ func (s *Store) RecordDelivery(ctx context.Context, id string, now time.Time, tt
 		ConditionExpression:       aws.String("attribute_not_exists(PK) OR expires_at <= :now"),
 		ExpressionAttributeValues: map[string]types.AttributeValue{":now": &types.AttributeValueMemberN{Value: strconv.FormatInt(now.Unix(), 10)}},
 	})
-	var failed *types.ConditionalCheckFailedException
-	if errors.As(err, &failed) {
-		return false, nil
-	}
 	if err != nil {
 		return false, fmt.Errorf("record delivery %s: %w", id, err)
 	}
-	return true, nil
+	return first, nil
+}
+
+// attrWriteToken carries a random token of the conditional write that made the item.
+const attrWriteToken = "write_token"
+
+// putIfAbsent makes a conditional write and reports whether it wrote. The SDK retries a write
+// whose answer was lost (a 500, a timeout) although DynamoDB may have applied it; the retry
+// then fails its condition on the item the first attempt wrote. So a failed condition is
+// checked against the item: when it carries this call's token, this call wrote it.
+func (s *Store) putIfAbsent(ctx context.Context, in *dynamodb.PutItemInput) (bool, error) {
+	token := rand.Text()
+	in.Item[attrWriteToken] = str(token)
+	_, err := s.api.PutItem(ctx, in)
+	var failed *types.ConditionalCheckFailedException
+	if !errors.As(err, &failed) {
+		return err == nil, err
+	}
+	out, err := s.api.GetItem(ctx, &dynamodb.GetItemInput{
+		TableName: in.TableName, ConsistentRead: aws.Bool(true),
+		Key:                      map[string]types.AttributeValue{attrPK: in.Item[attrPK], attrSK: in.Item[attrSK]},
+		ProjectionExpression:     aws.String("#token"),
+		ExpressionAttributeNames: map[string]string{"#token": attrWriteToken},
+	})
+	if err != nil {
+		return false, fmt.Errorf("read back the item a condition refused: %w", err)
+	}
+	held, ok := out.Item[attrWriteToken].(*types.AttributeValueMemberS)
+	return ok && held.Value == token, nil
 }
 
 func (s *Store) ForgetDelivery(ctx context.Context, id string) error {
@@ -322,7 +347,7 @@ func (s *Store) batchWrite(ctx context.Context, reqs []types.WriteRequest) error
 		if attempt >= s.batchRetries {
 			return fmt.Errorf("%d items still unprocessed after %d attempts", len(pending[s.table]), attempt+1)
 		}
-		backoff := time.Duration(float64(20*time.Millisecond<<min(attempt, 6)) * (0.5 + rand.Float64()))
+		backoff := time.Duration(float64(20*time.Millisecond<<min(attempt, 6)) * (0.5 + mathrand.Float64()))
 		select {
 		case <-ctx.Done():
 			return ctx.Err()
@@ -383,16 +408,16 @@ func (s *Store) PutSummaryIssue(ctx context.Context, si store.SummaryIssue, only
 		return err
 	}
 	in := &dynamodb.PutItemInput{TableName: &s.table, Item: it}
-	if onlyIfAbsent {
-		in.ConditionExpression = aws.String("attribute_not_exists(PK)")
+	if !onlyIfAbsent {
+		return s.put(ctx, "put summary issue", it)
 	}
-	_, err = s.api.PutItem(ctx, in)
-	var failed *types.ConditionalCheckFailedException
-	if errors.As(err, &failed) {
-		return fmt.Errorf("summary issue for %s: %w", si.Week, store.ErrConflict)
-	}
+	in.ConditionExpression = aws.String("attribute_not_exists(PK)")
+	written, err := s.putIfAbsent(ctx, in)
 	if err != nil {
 		return fmt.Errorf("put summary issue: %w", err)
+	}
+	if !written {
+		return fmt.Errorf("summary issue for %s: %w", si.Week, store.ErrConflict)
 	}
 	return nil
 }

@@ -1,7 +1,6 @@
 package main
 
 import (
-	"bytes"
 	"context"
 	"fmt"
 	"io"
@@ -12,91 +11,64 @@ import (
 	"runtime/pprof"
 	"strconv"
 	"strings"
-	"sync"
 	"time"
 
 	"github.com/fourcsec/fourc/test/fakegithub"
+	"github.com/fourcsec/fourc/test/loadgen"
 	"github.com/fourcsec/fourc/test/webhooks"
 )
 
-// maxInFlight bounds the load generator's concurrency: a request that would exceed it is
-// counted as dropped rather than queued, so a slow handler shows as drops, not as unbounded
-// goroutines.
-const maxInFlight = 512
-
 // loadResult is one open-loop run.
 type loadResult struct {
-	store           string
-	run             int
-	sent, ok, other int
-	dropped         int
-	elapsed         time.Duration
-	latency         []time.Duration // from each request's scheduled time to its answer
-	record, create  []time.Duration // time in RecordDelivery and CreateCheckRun
-	pressure        string          // the machine's CPU and IO stall during the run
+	store   string
+	run     int
+	sent    int
+	dropped int
+	elapsed time.Duration
+	tally   loadgen.Tally
+	// latency is the valid deliveries', from each request's scheduled time to its answer: the
+	// full path the targets are about (forged and re-sent deliveries answer before any write).
+	latency        []time.Duration
+	record, create []time.Duration // time in RecordDelivery and CreateCheckRun
+	pressure       string          // the machine's CPU and IO stall during the run
 }
 
-// openLoop POSTs n deliveries to url on a fixed schedule of rate per second, each with its
-// own delivery id, and waits (bounded) for the answers.
-func openLoop(client *http.Client, url string, tmpl webhooks.Delivery, rate, n int, idPrefix string) loadResult {
-	interval := time.Second / time.Duration(rate)
-	res := loadResult{latency: make([]time.Duration, 0, n)}
-	var mu sync.Mutex
-	var wg sync.WaitGroup
-	sem := make(chan struct{}, maxInFlight)
-	start := time.Now().Add(20 * time.Millisecond)
-	for i := range n {
-		at := start.Add(time.Duration(i) * interval)
-		time.Sleep(time.Until(at))
-		select {
-		case sem <- struct{}{}:
-		default:
-			res.dropped++
-			continue
-		}
-		res.sent++
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			defer func() { <-sem }()
-			ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
-			defer cancel()
-			req, err := http.NewRequestWithContext(ctx, http.MethodPost, url, bytes.NewReader(tmpl.Body))
-			if err != nil {
-				return
-			}
-			for k, v := range tmpl.Headers() {
-				req.Header.Set(k, v)
-			}
-			req.Header.Set("X-GitHub-Delivery", idPrefix+strconv.Itoa(i))
-			resp, err := client.Do(req)
-			lat := time.Since(at)
-			status := 0
-			if err == nil {
-				_, _ = io.Copy(io.Discard, resp.Body)
-				resp.Body.Close()
-				status = resp.StatusCode
-			}
-			mu.Lock()
-			defer mu.Unlock()
-			res.latency = append(res.latency, lat)
-			if status == http.StatusAccepted {
-				res.ok++
-			} else {
-				res.other++
-			}
-		}()
+// openLoop POSTs n deliveries to url on a fixed schedule of rate per second — tmpl with a
+// delivery id of its own, or forged, or re-sending one already answered, in the shares o asks
+// for — and waits (bounded) for the answers.
+func openLoop(client *http.Client, url string, tmpl webhooks.Delivery, o options, n int, idPrefix string) (loadResult, error) {
+	mix, err := loadgen.NewWebhookMix(loadgen.MixOptions{URL: url, Secret: secret, ForgedShare: o.forged, DuplicateShare: o.duplicates, IDPrefix: idPrefix, Seed: 1},
+		[]loadgen.Template{{Event: tmpl.Event, Body: tmpl.Body}})
+	if err != nil {
+		return loadResult{}, err
 	}
-	wg.Wait()
-	res.elapsed = time.Since(start)
-	return res
+	run, err := loadgen.OpenLoop(context.Background(), loadgen.Options{Rate: o.rate, Count: n, MaxInFlight: maxInFlight, Client: client}, mix.Request, mix.Record)
+	if err != nil {
+		return loadResult{}, err
+	}
+	res := loadResult{sent: run.Sent, dropped: run.Dropped, elapsed: run.Elapsed, tally: mix.Tally()}
+	for _, d := range mix.Deliveries() {
+		if d.Kind == loadgen.Valid {
+			res.latency = append(res.latency, d.Latency)
+		}
+	}
+	return res, nil
+}
+
+// maxInFlight bounds the load generator's concurrency (see loadgen.Options.MaxInFlight).
+const maxInFlight = loadgen.DefaultMaxInFlight
+
+// unexpected counts the answers that are not what each kind of delivery should get.
+func (r loadResult) unexpected() int {
+	t := r.tally
+	return r.sent - t.Accepted - t.Rejected - t.Suppressed
 }
 
 func benchWebhook(tb *benchTB, w *world, o options) error {
 	n := o.rate * int(o.duration/time.Second)
 	fmt.Printf("### Webhook handler under load\n\n")
-	fmt.Printf("Open loop on loopback: %d requests per second for %s (%d requests, at most %d in flight), each a signed real `pull_request.opened` payload with its own delivery id. Each request: HMAC check, durable dedupe write, check-run creation at the fake GitHub over HTTP (installation token cached), enqueue in the in-process queue (drained by a no-op worker). Latency runs from each request's scheduled send time to its answer. Two seconds of the same load warm each run up (connections, token cache, dynalite's JIT); each run has a fresh App and store.\n\n",
-		o.rate, o.duration, n, maxInFlight)
+	fmt.Printf("Open loop on loopback (test/loadgen): %d requests per second for %s (%d requests, at most %d in flight). %.0f%% are a signed real `pull_request.opened` payload with a delivery id of its own: HMAC check, durable dedupe write, check-run creation at the fake GitHub over HTTP (installation token cached), enqueue in the in-process queue (drained by a no-op worker). %.0f%% are forged (five ways: wrong secret, body altered, no signature, SHA-1, truncated), answered 401 before any write; %.0f%% re-send a delivery already answered, answered 200 after the dedupe lookup. Latency percentiles are the valid deliveries', from each request's scheduled send time to its answer. Two seconds of the same load warm each run up (connections, token cache, dynalite's JIT); each run has a fresh App and store.\n\n",
+		o.rate, o.duration, n, maxInFlight, 100*(1-o.forged-o.duplicates), 100*o.forged, 100*o.duplicates)
 	var results []loadResult
 	if o.profile != "" {
 		f, err := os.Create(o.profile)
@@ -119,15 +91,15 @@ func benchWebhook(tb *benchTB, w *world, o options) error {
 		}
 	}
 	target := map[string]time.Duration{"bolt": 15 * time.Millisecond, "dynalite": 30 * time.Millisecond}
-	fmt.Println("| store (run) | sent | 202 | other | dropped | throughput | p50 | p90 | p99 | max | p99 target | dedupe write p50 / p99 | fake GitHub check-run creation p50 / p99 | machine stall during the run (CPU, IO) |")
-	fmt.Println("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|---:|---:|---|")
+	fmt.Println("| store (run) | sent | 202 (valid) | 401 (forged) | 200 (duplicate suppressed) | other | dropped | throughput | p50 | p90 | p99 | max | p99 target | dedupe write p50 / p99 | fake GitHub check-run creation p50 / p99 | machine stall during the run (CPU, IO) |")
+	fmt.Println("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|---:|---:|---|")
 	for _, r := range results {
 		verdict := "met"
-		if p := percentile(r.latency, 99); p > target[r.store] || r.other > 0 || r.dropped > 0 {
+		if p := percentile(r.latency, 99); p > target[r.store] || r.unexpected() > 0 || r.dropped > 0 {
 			verdict = "**missed**"
 		}
-		fmt.Printf("| %s (%d) | %d | %d | %d | %d | %.0f req/s | %s | %s | %s | %s | ≤ %s: %s | %s / %s | %s / %s | %s |\n",
-			r.store, r.run, r.sent, r.ok, r.other, r.dropped, float64(r.ok)/r.elapsed.Seconds(),
+		fmt.Printf("| %s (%d) | %d | %d | %d | %d | %d | %d | %.0f req/s | %s | %s | %s | %s | ≤ %s: %s | %s / %s | %s / %s | %s |\n",
+			r.store, r.run, r.sent, r.tally.Accepted, r.tally.Rejected, r.tally.Suppressed, r.unexpected(), r.dropped, float64(r.sent)/r.elapsed.Seconds(),
 			ms(percentile(r.latency, 50)), ms(percentile(r.latency, 90)), ms(percentile(r.latency, 99)), ms(percentile(r.latency, 100)),
 			ms(target[r.store]), verdict,
 			ms(percentile(r.record, 50)), ms(percentile(r.record, 99)), ms(percentile(r.create, 50)), ms(percentile(r.create, 99)), r.pressure)
@@ -136,38 +108,6 @@ func benchWebhook(tb *benchTB, w *world, o options) error {
 	fmt.Println("The stall column is Linux's pressure stall information over the run: the share of the time in which some task on the machine (this benchmark's or another's) waited for CPU, or for IO. On a shared machine it tells a run slowed by other work from one slowed by fourc.")
 	fmt.Println()
 	return nil
-}
-
-// stallTotals reads the cumulative "some" stall time (µs) of CPU and IO from Linux's pressure
-// stall information; ok is false where the kernel does not provide it.
-func stallTotals() (cpu, io int64, ok bool) {
-	read := func(res string) (int64, bool) {
-		b, err := os.ReadFile("/proc/pressure/" + res)
-		if err != nil {
-			return 0, false
-		}
-		for _, f := range strings.Fields(strings.SplitN(string(b), "\n", 2)[0]) {
-			if v, found := strings.CutPrefix(f, "total="); found {
-				n, err := strconv.ParseInt(v, 10, 64)
-				return n, err == nil
-			}
-		}
-		return 0, false
-	}
-	cpu, okc := read("cpu")
-	io, oki := read("io")
-	return cpu, io, okc && oki
-}
-
-// stallSince formats the share of the time since (cpu0, io0, at) in which some task waited for
-// CPU and for IO.
-func stallSince(cpu0, io0 int64, ok0 bool, at time.Time) string {
-	cpu, io, ok := stallTotals()
-	if !ok || !ok0 {
-		return "n/a"
-	}
-	us := float64(time.Since(at).Microseconds())
-	return fmt.Sprintf("%.0f%%, %.0f%%", 100*float64(cpu-cpu0)/us, 100*float64(io-io0)/us)
 }
 
 // loadRun measures one store once, on a fresh App and store.
@@ -179,7 +119,7 @@ func loadRun(w *world, kind string, o options, n, run int) (loadResult, error) {
 	defer in.stop()
 	srv := httptest.NewServer(in.app.WebhookHandler())
 	defer srv.Close()
-	client := &http.Client{Transport: &http.Transport{MaxIdleConnsPerHost: maxInFlight, MaxIdleConns: maxInFlight}}
+	client := loadgen.NewClient(maxInFlight)
 	defer client.CloseIdleConnections()
 	tmpl, err := prDelivery("template", 1, w.headSHA, w.baseSHA)
 	if err != nil {
@@ -187,16 +127,22 @@ func loadRun(w *world, kind string, o options, n, run int) (loadResult, error) {
 	}
 	prefix := kind + "-" + strconv.FormatInt(time.Now().UnixNano(), 36) + "-"
 	// Two seconds at the full rate warm up connections, the token cache and dynalite's JIT.
-	if warm := openLoop(client, srv.URL+"/webhook", tmpl, o.rate, 2*o.rate, prefix+"warm-"); warm.ok != 2*o.rate {
-		return loadResult{}, fmt.Errorf("%s warm-up: %d of %d accepted", kind, warm.ok, 2*o.rate)
+	warm, err := openLoop(client, srv.URL+"/webhook", tmpl, o, 2*o.rate, prefix+"warm-")
+	if err != nil {
+		return loadResult{}, err
+	}
+	if warm.sent != 2*o.rate || warm.unexpected() > 0 {
+		return loadResult{}, fmt.Errorf("%s warm-up: %d of %d sent, %d answered other than their kind asks", kind, warm.sent, 2*o.rate, warm.unexpected())
 	}
 	in.create.reset()
 	in.record.reset()
 	fmt.Fprintf(os.Stderr, "appbench: webhook load on %s, run %d (%s)\n", kind, run+1, o.duration)
-	cpu0, io0, ok0 := stallTotals()
-	started := time.Now()
-	r := openLoop(client, srv.URL+"/webhook", tmpl, o.rate, n, prefix)
-	r.store, r.run, r.record, r.create, r.pressure = kind, run+1, in.record.all(), in.create.all(), stallSince(cpu0, io0, ok0, started)
+	stall := loadgen.StartStall()
+	r, err := openLoop(client, srv.URL+"/webhook", tmpl, o, n, prefix)
+	if err != nil {
+		return loadResult{}, err
+	}
+	r.store, r.run, r.record, r.create, r.pressure = kind, run+1, in.record.all(), in.create.all(), stall.String()
 	in.queue.Wait()
 	return r, nil
 }

@@ -1,11 +1,13 @@
 // Command appbench benchmarks the GitHub App on loopback and prints Markdown tables;
 // test/bench/app.sh drives it. It measures:
 //
-//   - the webhook handler under an open-loop load (a fixed schedule of -rate requests per
-//     second for -duration, bounded in count, time and concurrency) with the bbolt store and
-//     with DynamoDB on dynalite, against the fake GitHub: latency percentiles from each
-//     request's scheduled time (so a stall cannot hide queued requests), throughput, and the
-//     time the handler spends in the store's dedupe write and in the fake's check-run creation;
+//   - the webhook handler under an open-loop load (test/loadgen: a fixed schedule of -rate
+//     requests per second for -duration, bounded in count, time and concurrency; -forged and
+//     -duplicates of them forged or re-sent) with the bbolt store and with DynamoDB on
+//     dynalite, against the fake GitHub: the answers by kind, latency percentiles of the valid
+//     deliveries from each request's scheduled time (so a stall cannot hide queued requests),
+//     throughput, and the time the handler spends in the store's dedupe write and in the
+//     fake's check-run creation;
 //   - the end-to-end time from a pull-request webhook to the completed check, with the
 //     examples/demo tree as the pull request's commit;
 //   - the webhook bootstrap's size (linux/arm64 and linux/amd64, -s -w) and its cold start
@@ -33,6 +35,8 @@ type options struct {
 	repeat    int
 	stores    string
 	profile   string
+	// forged and duplicates are the load's shares of forged and re-sent deliveries.
+	forged, duplicates float64
 }
 
 func main() {
@@ -49,9 +53,12 @@ func main() {
 	flag.IntVar(&o.repeat, "repeat", 1, "load runs per store, alternating stores (each reported with the machine's stall)")
 	flag.StringVar(&o.stores, "stores", "bolt,dynalite", "stores to measure, comma-separated")
 	flag.StringVar(&o.profile, "cpuprofile", "", "write a CPU profile of the load runs to this file")
+	flag.Float64Var(&o.forged, "forged", 0.15, "share of forged deliveries in the load")
+	flag.Float64Var(&o.duplicates, "duplicates", 0.15, "share of deliveries re-sending one already answered")
 	flag.Parse()
-	if o.rate <= 0 || o.rate > 5000 || o.duration <= 0 || o.duration > 10*time.Minute || o.repeat < 1 || o.repeat > 10 {
-		fmt.Fprintln(os.Stderr, "appbench: -rate must be 1..5000, -duration at most 10m, -repeat 1..10")
+	if o.rate <= 0 || o.rate > 5000 || o.duration <= 0 || o.duration > 10*time.Minute || o.repeat < 1 || o.repeat > 10 ||
+		o.forged < 0 || o.duplicates < 0 || o.forged+o.duplicates >= 1 {
+		fmt.Fprintln(os.Stderr, "appbench: -rate must be 1..5000, -duration at most 10m, -repeat 1..10, -forged and -duplicates shares summing below 1")
 		os.Exit(2)
 	}
 	tb := newTB("appbench")

@@ -8,7 +8,6 @@ import (
 	"log/slog"
 	"os"
 	"path/filepath"
-	"sort"
 	"sync"
 	"time"
 
@@ -22,6 +21,7 @@ import (
 	"github.com/fourcsec/fourc/shared/store/dynamodb"
 	"github.com/fourcsec/fourc/shared/store/dynamodb/dynalite"
 	"github.com/fourcsec/fourc/test/fakegithub"
+	"github.com/fourcsec/fourc/test/loadgen"
 	"github.com/fourcsec/fourc/test/webhooks"
 )
 
@@ -225,15 +225,7 @@ func prDelivery(id string, number int, head, base string) (webhooks.Delivery, er
 	return webhooks.New(secret, "pull_request", id, m)
 }
 
-// percentile returns the p-th percentile (0..100) of ds by the nearest-rank method.
-func percentile(ds []time.Duration, p float64) time.Duration {
-	if len(ds) == 0 {
-		return 0
-	}
-	s := append([]time.Duration(nil), ds...)
-	sort.Slice(s, func(i, j int) bool { return s[i] < s[j] })
-	rank := int(p/100*float64(len(s))+0.999999) - 1
-	return s[min(max(rank, 0), len(s)-1)]
-}
+// percentile is the nearest-rank percentile the load tests use too.
+var percentile = loadgen.Percentile
 
 func ms(d time.Duration) string { return fmt.Sprintf("%.1f ms", float64(d)/float64(time.Millisecond)) }
