@@ -845,6 +845,34 @@ func testForkPullRequest(t *testing.T, sk storeKind) {
 			t.Errorf("config read with %q, want the base commit", q)
 		}
 	}
+
+	// GitHub's check_run events for a fork's pull request list no pull request; the re-run
+	// must still scan the pull request, and must not pass the fork's commit off as the
+	// default branch's state.
+	first := h.onlyCheckRun(head)
+	rerun := checkRunPayload(t, head)
+	rewrite(t, rerun, map[string]any{"check_run.pull_requests": []any{}, "check_run.external_id": first.ExternalID,
+		"check_run.check_suite.head_branch": "deploy-web"})
+	h.deliver("check_run", rerun, http.StatusAccepted)
+	h.drain()
+	runs := h.checkRuns(repoFull, head)
+	if len(runs) != 2 {
+		t.Fatalf("%d check runs on the fork's head after the re-run, want 2", len(runs))
+	}
+	assertVulnCheck(t, runs[1])
+	if rec, err := h.store.GetRepo(context.Background(), instID, repoFull); err == nil && rec.LastScan != nil && rec.LastScan.SHA == head {
+		t.Errorf("the fork re-run became the repository's state: %+v", rec.LastScan)
+	}
+
+	// A re-run of a run fourc cannot place (another branch, no pull request) is ignored.
+	rewrite(t, rerun, map[string]any{"check_run.external_id": "branch-x"})
+	if body := h.deliver("check_run", rerun, http.StatusAccepted); !strings.Contains(body, "ignored") {
+		t.Errorf("re-run outside the default branch answered %q", body)
+	}
+	h.drain()
+	if runs := h.checkRuns(repoFull, head); len(runs) != 2 {
+		t.Errorf("%d check runs after an unplaceable re-run, want still 2", len(runs))
+	}
 }
 
 func testDraftPullRequest(t *testing.T, sk storeKind) {

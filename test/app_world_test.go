@@ -251,7 +251,7 @@ func checkRunPayload(t *testing.T, head string) map[string]any {
 	t.Helper()
 	fields := map[string]any{
 		"installation.id": instID, "check_run.head_sha": head, "check_run.name": "fourc",
-		"repository.default_branch": "main",
+		"repository.default_branch": "main", "check_run.check_suite.head_branch": "main",
 	}
 	maps.Copy(fields, repoFields("repository", org, repoName))
 	return rewrite(t, example(t, "check_run", "rerequested", "installation.id", "check_run.pull_requests"), fields)

@@ -129,20 +129,18 @@ func sqsEvent(m awsfake.Message, receiveCount int) events.SQSEvent {
 	}}}
 }
 
-// testLambdaFunctions runs the three built bootstraps (in bins) unmodified through the Runtime
-// API stand-in, with DynamoDB on dynalite, SQS and Secrets Manager on the loopback stand-in,
-// and GitHub on the fake: the webhook function records an installation and queues scans, the
-// scan function completes the checks from the queued messages, and the summary function
-// publishes the organisation's weekly issue.
-func testLambdaFunctions(t *testing.T, bins string) {
+// lambdaWorld is what the Lambda functions run against: the fake GitHub with the pull request
+// and the organisation's .github repository, DynamoDB on dynalite with a fresh table, SQS and
+// Secrets Manager (holding the App's key and webhook secret) on the loopback stand-in, and the
+// functions' environment naming them all; and the store on that table.
+func lambdaWorld(t *testing.T) (*fakegithub.Server, *awsfake.Server, *dynamodb.Store, []string) {
+	t.Helper()
 	gh := newWorld(t)
 	gh.AddRepo(instID, fakegithub.Repo{Owner: org, Name: ".github"})
 	openPullRequest(gh, vulnSHA)
-
 	ddb := dynalite.Start(t)
 	table := dynalite.CreateTableName(t)
-	ctx := context.Background()
-	if err := dynamodb.CreateTable(ctx, ddb.Client, table); err != nil {
+	if err := dynamodb.CreateTable(context.Background(), ddb.Client, table); err != nil {
 		t.Fatal(err)
 	}
 	aws, err := awsfake.Start(queueURL, map[string]string{keyARN: string(gh.PrivateKeyPEM()), secretARN: secret})
@@ -151,11 +149,22 @@ func testLambdaFunctions(t *testing.T, bins string) {
 	}
 	t.Cleanup(func() { aws.Close() })
 	env := append(lambdaruntime.Environ(),
-		"TMPDIR="+t.TempDir(),
 		"AWS_ENDPOINT_URL_DYNAMODB="+ddb.URL, "AWS_ENDPOINT_URL_SQS="+aws.URL, "AWS_ENDPOINT_URL_SECRETS_MANAGER="+aws.URL,
 		"FOURC_TABLE="+table, "FOURC_QUEUE_URL="+queueURL, "FOURC_GITHUB_URL="+gh.URL, "FOURC_APP_ID="+fmt.Sprint(gh.AppID),
 		"FOURC_PRIVATE_KEY_SECRET_ARN="+keyARN, "FOURC_WEBHOOK_SECRET_ARN="+secretARN,
 	)
+	return gh, aws, dynamodb.New(ddb.Client, table), env
+}
+
+// testLambdaFunctions runs the three built bootstraps (in bins) unmodified through the Runtime
+// API stand-in, with DynamoDB on dynalite, SQS and Secrets Manager on the loopback stand-in,
+// and GitHub on the fake: the webhook function records an installation and queues scans, the
+// scan function completes the checks from the queued messages, and the summary function
+// publishes the organisation's weekly issue.
+func testLambdaFunctions(t *testing.T, bins string) {
+	gh, aws, st, env := lambdaWorld(t)
+	env = append(env, "TMPDIR="+t.TempDir())
+	ctx := context.Background()
 
 	// The webhook function: signed real payloads in API Gateway events.
 	webhook := startLambda(t, filepath.Join(bins, "webhook"), env)
@@ -215,7 +224,6 @@ func testLambdaFunctions(t *testing.T, bins string) {
 			}
 		}
 	}
-	st := dynamodb.New(ddb.Client, table)
 	rec, err := st.GetRepo(ctx, instID, repoFull)
 	if err != nil || rec.LastScan == nil || rec.LastScan.SHA != baseSHA {
 		t.Errorf("repository record %+v (err %v): want its default-branch scan", rec, err)

@@ -24,11 +24,7 @@ import (
 	"github.com/fourcsec/fourc/shared/engine"
 	sqsqueue "github.com/fourcsec/fourc/shared/queue/sqs"
 	"github.com/fourcsec/fourc/shared/store"
-	"github.com/fourcsec/fourc/shared/store/dynamodb"
-	"github.com/fourcsec/fourc/shared/store/dynamodb/dynalite"
-	"github.com/fourcsec/fourc/test/awsfake"
 	"github.com/fourcsec/fourc/test/fakegithub"
-	"github.com/fourcsec/fourc/test/lambdaruntime"
 	"github.com/fourcsec/fourc/test/webhooks"
 )
 
@@ -221,25 +217,9 @@ func testSecretsServe(t *testing.T, sk storeKind) []secretValue {
 // awsapp.New reading the key and the webhook secret from Secrets Manager (the loopback
 // stand-in), DynamoDB on dynalite — and runs them through Lambda's own handler adapters.
 func testSecretsLambda(t *testing.T) []secretValue {
-	gh := newWorld(t)
-	gh.AddRepo(instID, fakegithub.Repo{Owner: org, Name: ".github"})
-	openPullRequest(gh, vulnSHA)
-	ddb := dynalite.Start(t)
-	table := dynalite.CreateTableName(t)
+	gh, aws, _, env := lambdaWorld(t)
 	ctx := context.Background()
-	if err := dynamodb.CreateTable(ctx, ddb.Client, table); err != nil {
-		t.Fatal(err)
-	}
-	aws, err := awsfake.Start(queueURL, map[string]string{keyARN: string(gh.PrivateKeyPEM()), secretARN: secret})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { aws.Close() })
-	for _, kv := range append(lambdaruntime.Environ(),
-		"AWS_ENDPOINT_URL_DYNAMODB="+ddb.URL, "AWS_ENDPOINT_URL_SQS="+aws.URL, "AWS_ENDPOINT_URL_SECRETS_MANAGER="+aws.URL,
-		"FOURC_TABLE="+table, "FOURC_QUEUE_URL="+queueURL, "FOURC_GITHUB_URL="+gh.URL, "FOURC_APP_ID="+fmt.Sprint(gh.AppID),
-		"FOURC_PRIVATE_KEY_SECRET_ARN="+keyARN, "FOURC_WEBHOOK_SECRET_ARN="+secretARN,
-	) {
+	for _, kv := range env {
 		if name, value, _ := strings.Cut(kv, "="); strings.HasPrefix(name, "AWS_") || strings.HasPrefix(name, "FOURC_") {
 			t.Setenv(name, value)
 		}

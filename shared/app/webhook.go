@@ -10,6 +10,7 @@ import (
 	"mime"
 	"net/http"
 	"net/url"
+	"strconv"
 	"strings"
 	"time"
 
@@ -189,7 +190,31 @@ type webhookSuite struct {
 type webhookRun struct {
 	Name         string         `json:"name"`
 	HeadSHA      string         `json:"head_sha"`
+	ExternalID   string         `json:"external_id"`
 	PullRequests []webhookPRRef `json:"pull_requests"`
+	CheckSuite   struct {
+		HeadBranch string `json:"head_branch"`
+	} `json:"check_suite"`
+}
+
+// checkRunRef is the reference a job's check run carries in its external id: the pull request
+// it belongs to, which GitHub leaves out of a fork pull request's check_run events.
+func (j *Job) checkRunRef() string {
+	if j.Kind == store.KindPullRequest {
+		return fmt.Sprintf("pr-%d", j.PR)
+	}
+	return "branch"
+}
+
+// pullRequestOfRun reads the pull request number back from a run's external id.
+func pullRequestOfRun(externalID string) (int, bool) {
+	rest, ok := strings.CutPrefix(externalID, "pr-")
+	if !ok {
+		return 0, false
+	}
+	digits, _, _ := strings.Cut(rest, "-")
+	n, err := strconv.Atoi(digits)
+	return n, err == nil && n > 0
 }
 
 func (a *App) route(ctx context.Context, log *slog.Logger, delivery, event string, e *webhookPayload) (string, error) {
@@ -274,9 +299,20 @@ func (a *App) onCheckRun(ctx context.Context, delivery string, e *webhookPayload
 		return "", err
 	}
 	inst := e.Installation.ID
+	pr := 0
 	if len(run.PullRequests) > 0 {
+		pr = run.PullRequests[0].Number
+	} else if n, ok := pullRequestOfRun(run.ExternalID); ok {
+		pr = n // a fork's pull request: GitHub lists no pull request, the run's id names it
+	}
+	if pr > 0 {
 		return a.enqueueWithCheck(ctx, Job{Kind: store.KindPullRequest, InstallationID: inst, Owner: repo.Owner, Repo: repo.Name,
-			PR: run.PullRequests[0].Number, HeadSHA: run.HeadSHA, DeliveryID: delivery})
+			PR: pr, HeadSHA: run.HeadSHA, DeliveryID: delivery})
+	}
+	// Only a default-branch run becomes a branch scan: anything else would record another
+	// branch's commit as the repository's state.
+	if branch := run.CheckSuite.HeadBranch; branch != "" && branch != e.Repository.DefaultBranch {
+		return "check run outside the default branch and pull requests ignored", nil
 	}
 	return a.enqueueWithCheck(ctx, Job{Kind: store.KindBranch, InstallationID: inst, Owner: repo.Owner, Repo: repo.Name,
 		HeadSHA: run.HeadSHA, Ref: e.Repository.DefaultBranch, DeliveryID: delivery})
@@ -355,7 +391,7 @@ func (a *App) enqueueWithCheck(ctx context.Context, job Job) (string, error) {
 	if err := job.validate(); err != nil {
 		return "", &webhookError{status: http.StatusBadRequest, msg: "payload lacks what a scan needs: " + err.Error()}
 	}
-	update := githubapp.CheckRunUpdate{Status: "queued"}
+	update := githubapp.CheckRunUpdate{Status: "queued", ExternalRef: job.checkRunRef()}
 	if a.DetailsURL != nil {
 		update.DetailsURL = a.DetailsURL(job.repo(), job.HeadSHA)
 	}

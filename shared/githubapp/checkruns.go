@@ -39,7 +39,7 @@ func (c *Client) CreateCheckRun(ctx context.Context, installation int64, repo Re
 	}
 	requests := checkRunRequests(name, update)
 	first := requests[0]
-	externalID := "fourc-" + rand.Text()
+	externalID := cmp.Or(update.ExternalRef, "fourc") + "-" + rand.Text()
 	var id int64
 	err = c.createOnce(ctx, what, func(ctx context.Context) (*github.Response, error) {
 		run, resp, err := gh.Checks.CreateCheckRun(ctx, repo.Owner, repo.Name, github.CreateCheckRunOptions{

@@ -76,6 +76,9 @@ type CheckRunUpdate struct {
 	CompletedAt time.Time
 	DetailsURL  string
 	Output      *CheckRunOutput
+	// ExternalRef, at creation, is the App's reference for the run ("pr-42"). GitHub returns
+	// the run's external id, this reference and a unique suffix, in check_run events.
+	ExternalRef string
 }
 
 // Issue is a GitHub issue as the weekly summary uses it.
