@@ -47,6 +47,7 @@ func TestApp(t *testing.T) {
 		{"republished check keeps the config's fail_on", testRepublishKeepsFailOn},
 		{"malicious archive completes neutral", testMaliciousArchive},
 		{"forged signature is refused", testForgedSignature},
+		{"GitHub hanging up on a slow delivery loses no scan", testWebhookOutlivesGitHub},
 		{"installation created scans default branches", testInstallationCreated},
 		{"installation deleted forgets it", testInstallationDeleted},
 		{"installation repositories added and removed", testInstallationRepositories},
@@ -808,6 +809,34 @@ func testCheckSuiteAndRun(t *testing.T, sk storeKind) {
 			t.Errorf("%d check runs for another app's re-run", len(runs))
 		}
 	})
+}
+
+// GitHub gives a delivery 10 seconds and does not send it again by itself: when creating the
+// check run is slower than that, the App still creates it and queues the scan.
+func testWebhookOutlivesGitHub(t *testing.T, sk storeKind) {
+	h := newHarness(t, sk, true)
+	h.seed(repoFull)
+	h.openPR(vulnSHA)
+	h.gh.DelayNext("POST", "/repos/*/*/check-runs", time.Second, 1)
+	ctx, cancel := context.WithTimeout(context.Background(), 200*time.Millisecond) // GitHub's 10 s, shortened
+	defer cancel()
+	req, err := h.sign("pull_request", prPayload(t, "opened", vulnSHA)).Request(ctx, h.webhook.URL+"/webhook")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if resp, err := http.DefaultClient.Do(req); err == nil {
+		resp.Body.Close()
+		t.Fatalf("the delivery was answered (HTTP %d) before the slow check-run creation ended", resp.StatusCode)
+	}
+	deadline := time.Now().Add(waitLimit)
+	for len(h.sender.sent()) == 0 {
+		if time.Now().After(deadline) {
+			t.Fatalf("no scan queued within %s of GitHub hanging up", waitLimit)
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+	h.drain()
+	assertVulnCheck(t, h.onlyCheckRun(vulnSHA))
 }
 
 func testForkPullRequest(t *testing.T, sk storeKind) {

@@ -40,6 +40,9 @@ type webhookError struct {
 
 func (e *webhookError) Error() string { return e.msg }
 
+// webhookWorkLimit bounds a delivery's work once GitHub has stopped waiting for the answer.
+const webhookWorkLimit = 30 * time.Second
+
 func (a *App) serveWebhook(w http.ResponseWriter, r *http.Request) {
 	status, msg := a.handleWebhook(r)
 	w.Header().Set("Content-Type", "text/plain; charset=utf-8")
@@ -81,7 +84,10 @@ func (a *App) handleWebhook(r *http.Request) (int, string) {
 		log.Warn("webhook rejected", "reason", "payload does not parse", "error", err.Error())
 		return http.StatusBadRequest, "payload is not a valid " + event + " event"
 	}
-	ctx := r.Context()
+	// GitHub hangs up after 10 seconds and does not redeliver by itself, so work begun here (a
+	// check run created, a job being queued) goes on when it answers late, within a bound.
+	ctx, cancel := context.WithTimeout(context.WithoutCancel(r.Context()), webhookWorkLimit)
+	defer cancel()
 	first, err := a.Store.RecordDelivery(ctx, delivery, a.Clock.Now(), deliveryTTL)
 	if err != nil {
 		log.Error("webhook failed", "step", "record delivery", "error", err.Error())
