@@ -216,6 +216,17 @@ func TestScanDiffLoadsOnlyChangedPackages(t *testing.T) {
 	}
 }
 
+// A change to a tools.go (//go:build tools) names a package no build includes: nothing to
+// type-check, which is no failure, so the scan is not partial.
+func TestScanDiffOfAToolsFile(t *testing.T) {
+	d := diff.New()
+	d.Add("tools/tools.go", 6, 6)
+	res, _ := scan(t, filepath.Join("testdata", "app"), d)
+	if len(res.Incomplete) != 0 || len(res.Findings) != 0 {
+		t.Errorf("partial-scan reasons %q, findings %v; want none", res.Incomplete, located(res.Findings))
+	}
+}
+
 func TestScanDiffWithoutGoChanges(t *testing.T) {
 	d := diff.New()
 	d.Add("README.md", 1, 1)

@@ -154,7 +154,7 @@ func Load(ctx context.Context, cfg *Config, g Group, patterns []string, files []
 	res := &Result{}
 	res.Roots = chooseRoots(pkgs, cfg.Root)
 	for _, p := range res.Roots {
-		if len(p.Errors) > 0 {
+		if len(p.Errors) > 0 && !allFilesTagged(p) {
 			res.Problems = append(res.Problems, Problem{Package: p.PkgPath, Message: relativize(firstErrors(p), cfg.Root)})
 		}
 	}
@@ -308,6 +308,18 @@ func firstErrors(p *packages.Package) string {
 		msg += fmt.Sprintf(" (and %d more)", n)
 	}
 	return msg
+}
+
+// allFilesTagged reports a package whose every file a build tag leaves out (a tools.go with
+// //go:build tools): there is nothing to type-check, which is no failure; its files are
+// handled with the other ignored files.
+func allFilesTagged(p *packages.Package) bool {
+	for _, e := range p.Errors {
+		if !strings.Contains(e.Msg, "build constraints exclude all Go files") {
+			return false
+		}
+	}
+	return len(p.IgnoredFiles) > 0
 }
 
 // chooseRoots keeps the loaded packages whose files are in the tree. With tests, "p [p.test]"
