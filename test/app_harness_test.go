@@ -82,7 +82,8 @@ func storeKinds(t *testing.T) []storeKind {
 	}
 }
 
-// recordingSender remembers every job the webhook queued, then hands it to the real queue.
+// recordingSender hands every job the webhook queues to the real queue and remembers it once
+// queued, so a job seen here is one Wait waits for.
 type recordingSender struct {
 	q    *memory.Queue
 	mu   sync.Mutex
@@ -90,10 +91,13 @@ type recordingSender struct {
 }
 
 func (s *recordingSender) Send(ctx context.Context, body []byte) error {
+	if err := s.q.Send(ctx, body); err != nil {
+		return err
+	}
 	s.mu.Lock()
 	s.jobs = append(s.jobs, append([]byte(nil), body...))
 	s.mu.Unlock()
-	return s.q.Send(ctx, body)
+	return nil
 }
 
 func (s *recordingSender) sent() [][]byte {

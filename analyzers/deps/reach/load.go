@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"go/ast"
 	"go/parser"
-	"go/scanner"
 	"go/token"
 	"os"
 	"path/filepath"
@@ -13,6 +12,8 @@ import (
 	"strings"
 
 	"golang.org/x/tools/go/packages"
+
+	"github.com/fourcsec/fourc/analyzers/golang/load"
 )
 
 // graphMode is what the import levels need — names, files and the import graph, from go list
@@ -52,24 +53,18 @@ type fileParser struct {
 func (p *fileParser) parse(fset *token.FileSet, filename string, src []byte) (*ast.File, error) {
 	if rel, under := relativeTo(p.cfg.Root, filename); under {
 		if p.cfg.InTree != nil && !p.cfg.InTree(rel) {
-			return nil, refused(filename, "not a regular file of the scanned tree")
+			return nil, load.Refused(filename, filepath.Base(filename)+": not a regular file of the scanned tree")
 		}
 	} else if !p.trusted(filename) {
 		// A replace directive pointing outside the tree must not make the scanner read
 		// arbitrary directories of the host.
-		return nil, refused(filename, "outside the scanned tree and the module cache; not read")
+		return nil, load.Refused(filename, filepath.Base(filename)+": outside the scanned tree and the module cache; not read")
 	}
 	f, err := parser.ParseFile(fset, filename, src, parser.SkipObjectResolution)
 	if f != nil && p.keep != nil && !p.keep[filename] {
 		trimBodies(f)
 	}
 	return f, err
-}
-
-// refused is a parse error with a position, the kind go/packages reports as a package error
-// (it logs errors without one as its own internal errors).
-func refused(filename, why string) error {
-	return scanner.ErrorList{&scanner.Error{Pos: token.Position{Filename: filename, Line: 1, Column: 1}, Msg: filepath.Base(filename) + ": " + why}}
 }
 
 func (p *fileParser) trusted(filename string) bool {

@@ -1,10 +1,12 @@
 package load
 
 import (
+	"errors"
 	"fmt"
 	"go/ast"
 	"go/format"
 	"go/parser"
+	"go/scanner"
 	"go/token"
 	"strings"
 	"testing"
@@ -186,8 +188,10 @@ func TestFileParserRefusesFilesOutsideTheTree(t *testing.T) {
 	for _, tt := range tests {
 		f, err := fp.parse(token.NewFileSet(), tt.file, src)
 		if tt.wantErr != "" {
-			if err == nil || err.Error() != tt.wantErr {
-				t.Errorf("%s: error %v, want %q", tt.file, err, tt.wantErr)
+			// With a position: go/packages reports it as the package's error, not on stderr.
+			var list scanner.ErrorList
+			if !errors.As(err, &list) || len(list) != 1 || list[0].Pos.Filename != tt.file || list[0].Msg != tt.wantErr {
+				t.Errorf("%s: error %v, want %q at the file", tt.file, err, tt.wantErr)
 			}
 			continue
 		}

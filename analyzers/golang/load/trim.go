@@ -1,9 +1,9 @@
 package load
 
 import (
-	"fmt"
 	"go/ast"
 	"go/parser"
+	"go/scanner"
 	"go/token"
 	"os"
 	"path/filepath"
@@ -33,13 +33,20 @@ type fileParser struct {
 	trimmedInTree sync.Map // filename → true
 }
 
+// Refused is the error of a file the loader will not read: a parse error with a position, the
+// kind go/packages reports as the package's error (one without a position it logs as its own
+// internal error, on standard error).
+func Refused(filename, msg string) error {
+	return scanner.ErrorList{&scanner.Error{Pos: token.Position{Filename: filename, Line: 1, Column: 1}, Msg: msg}}
+}
+
 func (p *fileParser) parse(fset *token.FileSet, filename string, src []byte) (*ast.File, error) {
 	rel, under := relativeTo(p.root, filename)
 	if under {
 		if p.inTree != nil && !p.inTree(rel) && !p.regularInRoot(filename, rel) {
 			// A symbolic link (or a file reached through a linked directory) may point
 			// anywhere on the host: reading it could leak that file into messages.
-			return nil, fmt.Errorf("%s: not a regular file of the scanned tree", rel)
+			return nil, Refused(filename, rel+": not a regular file of the scanned tree")
 		}
 		f, err := parser.ParseFile(fset, filename, src, parser.ParseComments|parser.SkipObjectResolution)
 		if f != nil && !p.keepBodies && len(src) > largeGenerated && ast.IsGenerated(f) {
@@ -51,7 +58,7 @@ func (p *fileParser) parse(fset *token.FileSet, filename string, src []byte) (*a
 	if !p.isTrusted(filename) {
 		// A replace directive pointing outside the tree (replace x => /home/u/src/x) must
 		// not make the scanner read arbitrary directories of the host.
-		return nil, fmt.Errorf("%s: outside the scanned tree and the module cache; not read", filepath.Base(filename))
+		return nil, Refused(filename, filepath.Base(filename)+": outside the scanned tree and the module cache; not read")
 	}
 	f, err := parser.ParseFile(fset, filename, src, parser.SkipObjectResolution)
 	if f != nil && !p.keepBodies {

@@ -26,8 +26,9 @@ type Queue struct {
 	opts    Options
 	ch      chan queue.Message
 	next    atomic.Int64
-	pending sync.WaitGroup // messages sent and not yet finished (delivered or dead)
 	mu      sync.Mutex
+	idle    *sync.Cond // signalled when pending drops to zero
+	pending int        // messages sent and not yet finished (delivered or dead)
 	dead    []queue.Message
 	closed  bool
 }
@@ -48,24 +49,36 @@ func New(opts Options) *Queue {
 	if opts.Capacity <= 0 {
 		opts.Capacity = 1024
 	}
-	return &Queue{opts: opts, ch: make(chan queue.Message, opts.Capacity)}
+	q := &Queue{opts: opts, ch: make(chan queue.Message, opts.Capacity)}
+	q.idle = sync.NewCond(&q.mu)
+	return q
+}
+
+// finished counts a message out: delivered, dead, or never enqueued. (A counter rather than a
+// WaitGroup, whose Add must not race a Wait: here a webhook may send while a caller waits.)
+func (q *Queue) finished() {
+	q.mu.Lock()
+	defer q.mu.Unlock()
+	if q.pending--; q.pending == 0 {
+		q.idle.Broadcast()
+	}
 }
 
 // Send enqueues a copy of body.
 func (q *Queue) Send(ctx context.Context, body []byte) error {
 	q.mu.Lock()
-	closed := q.closed
-	q.mu.Unlock()
-	if closed {
+	if q.closed {
+		q.mu.Unlock()
 		return fmt.Errorf("queue is shut down")
 	}
+	q.pending++
+	q.mu.Unlock()
 	m := queue.Message{ID: fmt.Sprintf("m-%d", q.next.Add(1)), Body: append([]byte(nil), body...)}
-	q.pending.Add(1)
 	select {
 	case q.ch <- m:
 		return nil
 	case <-ctx.Done():
-		q.pending.Done()
+		q.finished()
 		return fmt.Errorf("enqueue: %w", ctx.Err())
 	}
 }
@@ -94,14 +107,14 @@ func (q *Queue) deliver(ctx context.Context, h queue.Handler, m queue.Message) {
 	m.Attempt++
 	err := safeHandle(ctx, h, m)
 	if err == nil {
-		q.pending.Done()
+		q.finished()
 		return
 	}
 	if m.Attempt >= q.opts.MaxAttempts {
 		q.mu.Lock()
 		q.dead = append(q.dead, m)
 		q.mu.Unlock()
-		q.pending.Done()
+		q.finished()
 		return
 	}
 	// Redeliver later without holding a worker, as a message becoming visible again in SQS.
@@ -118,8 +131,15 @@ func safeHandle(ctx context.Context, h queue.Handler, m queue.Message) (err erro
 	return h(ctx, m)
 }
 
-// Wait blocks until every message sent so far was handled or given up on.
-func (q *Queue) Wait() { q.pending.Wait() }
+// Wait blocks until every message sent so far, and any sent while it waits, was handled or
+// given up on.
+func (q *Queue) Wait() {
+	q.mu.Lock()
+	defer q.mu.Unlock()
+	for q.pending > 0 {
+		q.idle.Wait()
+	}
+}
 
 // Close refuses further sends.
 func (q *Queue) Close() {
