@@ -38,15 +38,30 @@ if [ ${#targets[@]} -eq 0 ]; then
 fi
 
 echo "fuzz.sh: ${#targets[@]} targets, $FUZZTIME each"
+# Go's fuzzing coordinator can fail a run at the end of -fuzztime with a bare "context deadline
+# exceeded" and no input (golang/go#75804, fixed in Go 1.27, not in 1.26.x). Such a run wrote no
+# reproducer: it is reported as the toolchain's flake, and the target passes when its seed corpus
+# and everything fuzzed so far still pass a plain `go test -run`. Any run that writes an input fails.
+log=$(mktemp)
+trap 'rm -f "$log"' EXIT
 started=$SECONDS
+flakes=0
 for target in "${targets[@]}"; do
 	read -r pkg name <<<"$target"
 	echo "==> $name ($pkg)"
 	began=$SECONDS
-	if ! "$GO" test -run '^$' -fuzz "^${name}\$" -fuzztime "$FUZZTIME" -fuzzminimizetime "$FUZZMINIMIZETIME" "$pkg"; then
-		echo "fuzz.sh: FAIL $name in $pkg (the failing input is under that package's testdata/fuzz/$name/)" >&2
-		exit 1
+	dir=$("$GO" list -f '{{.Dir}}' "$pkg")/testdata/fuzz/$name
+	before=$(ls "$dir" 2>/dev/null | sort || true)
+	if ! "$GO" test -run '^$' -fuzz "^${name}\$" -fuzztime "$FUZZTIME" -fuzzminimizetime "$FUZZMINIMIZETIME" "$pkg" 2>&1 | tee "$log"; then
+		after=$(ls "$dir" 2>/dev/null | sort || true)
+		if [ "$before" = "$after" ] && grep -q '^    context deadline exceeded$' "$log" && "$GO" test -count=1 -run "^${name}\$" "$pkg" >/dev/null; then
+			echo "fuzz.sh: $name ended with Go's fuzztime deadline race (golang/go#75804), no input written; its corpus passes" >&2
+			flakes=$((flakes + 1))
+		else
+			echo "fuzz.sh: FAIL $name in $pkg (the failing input is under that package's testdata/fuzz/$name/)" >&2
+			exit 1
+		fi
 	fi
 	echo "    $name: $((SECONDS - began))s"
 done
-echo "fuzz.sh: all ${#targets[@]} targets passed in $((SECONDS - started))s"
+echo "fuzz.sh: all ${#targets[@]} targets passed in $((SECONDS - started))s ($flakes ended by the toolchain's deadline race)"
