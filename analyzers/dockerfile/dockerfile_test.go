@@ -1,7 +1,6 @@
 package dockerfile_test
 
 import (
-	"bytes"
 	"context"
 	"fmt"
 	"os"
@@ -34,21 +33,13 @@ func TestFixtures(t *testing.T) {
 	}
 }
 
-// TestFixturesWithCRLFAndBOM rescans every fixture rewritten with Windows line endings and a
-// byte-order mark: the same findings must come out on the same lines.
+// TestFixturesWithCRLFAndBOM rescans every fixture with Windows line endings and a byte-order
+// mark: the same findings must come out on the same lines.
 func TestFixturesWithCRLFAndBOM(t *testing.T) {
 	for _, dir := range fixtureDirs {
 		t.Run(dir, func(t *testing.T) {
 			t.Parallel()
-			tmp := t.TempDir()
-			copyTree(t, filepath.Join("testdata", dir), tmp, func(name string, data []byte) []byte {
-				data = bytes.ReplaceAll(data, []byte("\n"), []byte("\r\n"))
-				if strings.HasSuffix(name, ".want") {
-					return data // the harness's sidecar format, not a Dockerfile
-				}
-				return append([]byte("\xef\xbb\xbf"), data...)
-			})
-			fixturetest.Run(t, dockerfile.New(), tmp)
+			fixturetest.RunWindows(t, dockerfile.New(), filepath.Join("testdata", dir))
 		})
 	}
 }
@@ -311,30 +302,4 @@ func writeTree(t testing.TB, files map[string]string) *engine.Tree {
 		t.Fatal(err)
 	}
 	return tree
-}
-
-// copyTree copies the files under src to dst, passing each through transform.
-func copyTree(t *testing.T, src, dst string, transform func(name string, data []byte) []byte) {
-	t.Helper()
-	err := filepath.WalkDir(src, func(p string, d os.DirEntry, err error) error {
-		if err != nil || d.IsDir() {
-			return err
-		}
-		rel, err := filepath.Rel(src, p)
-		if err != nil {
-			return err
-		}
-		data, err := os.ReadFile(p)
-		if err != nil {
-			return err
-		}
-		out := filepath.Join(dst, rel)
-		if err := os.MkdirAll(filepath.Dir(out), 0o755); err != nil {
-			return err
-		}
-		return os.WriteFile(out, transform(rel, data), 0o644)
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
 }

@@ -1,7 +1,6 @@
 package workflows_test
 
 import (
-	"bytes"
 	"context"
 	"fmt"
 	"os"
@@ -37,11 +36,7 @@ func TestFixturesWithCRLFAndBOM(t *testing.T) {
 	for _, dir := range fixtureDirs {
 		t.Run(dir, func(t *testing.T) {
 			t.Parallel()
-			tmp := t.TempDir()
-			copyTree(t, filepath.Join("testdata", dir), tmp, func(data []byte) []byte {
-				return append([]byte("\xef\xbb\xbf"), bytes.ReplaceAll(data, []byte("\n"), []byte("\r\n"))...)
-			})
-			fixturetest.Run(t, workflows.New(), tmp)
+			fixturetest.RunWindows(t, workflows.New(), filepath.Join("testdata", dir))
 		})
 	}
 }
@@ -239,30 +234,4 @@ func locations(fs []finding.Finding) []string {
 		out = append(out, f.Location()+" "+f.RuleID)
 	}
 	return out
-}
-
-// copyTree copies the files under src to dst, passing each through transform.
-func copyTree(t *testing.T, src, dst string, transform func([]byte) []byte) {
-	t.Helper()
-	err := filepath.WalkDir(src, func(p string, d os.DirEntry, err error) error {
-		if err != nil || d.IsDir() {
-			return err
-		}
-		rel, err := filepath.Rel(src, p)
-		if err != nil {
-			return err
-		}
-		data, err := os.ReadFile(p)
-		if err != nil {
-			return err
-		}
-		out := filepath.Join(dst, rel)
-		if err := os.MkdirAll(filepath.Dir(out), 0o755); err != nil {
-			return err
-		}
-		return os.WriteFile(out, transform(data), 0o644)
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
 }

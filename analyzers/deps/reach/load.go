@@ -6,9 +6,7 @@ import (
 	"go/ast"
 	"go/parser"
 	"go/token"
-	"os"
 	"path/filepath"
-	"regexp"
 	"strings"
 
 	"golang.org/x/tools/go/packages"
@@ -51,68 +49,21 @@ type fileParser struct {
 }
 
 func (p *fileParser) parse(fset *token.FileSet, filename string, src []byte) (*ast.File, error) {
-	if rel, under := relativeTo(p.cfg.Root, filename); under {
+	if rel, under := load.RelativeTo(p.cfg.Root, filename); under {
 		if p.cfg.InTree != nil && !p.cfg.InTree(rel) {
 			return nil, load.Refused(filename, filepath.Base(filename)+": not a regular file of the scanned tree")
 		}
-	} else if !p.trusted(filename) {
+	} else if !load.Within(p.cfg.Trusted, filename) {
 		// A replace directive pointing outside the tree must not make the scanner read
 		// arbitrary directories of the host.
 		return nil, load.Refused(filename, filepath.Base(filename)+": outside the scanned tree and the module cache; not read")
 	}
 	f, err := parser.ParseFile(fset, filename, src, parser.SkipObjectResolution)
 	if f != nil && p.keep != nil && !p.keep[filename] {
-		trimBodies(f)
+		load.TrimBodies(f)
 	}
 	return f, err
 }
-
-func (p *fileParser) trusted(filename string) bool {
-	for _, dir := range p.cfg.Trusted {
-		if _, ok := relativeTo(dir, filename); ok {
-			return true
-		}
-	}
-	return false
-}
-
-// relativeTo returns filename relative to dir (slash-separated) when it lies inside dir.
-func relativeTo(dir, filename string) (string, bool) {
-	if dir == "" {
-		return "", false
-	}
-	rel, err := filepath.Rel(dir, filepath.Clean(filename))
-	if err != nil || rel == ".." || strings.HasPrefix(rel, ".."+string(os.PathSeparator)) || filepath.IsAbs(rel) {
-		return "", false
-	}
-	return filepath.ToSlash(rel), true
-}
-
-// trimBodies drops function bodies, except those of generic functions (go/types needs them to
-// check instantiations), and drops init functions (which may not lack a body). Declarations stay,
-// so the package's API type-checks exactly as before.
-func trimBodies(f *ast.File) {
-	decls := f.Decls[:0]
-	for _, d := range f.Decls {
-		fn, ok := d.(*ast.FuncDecl)
-		if !ok {
-			decls = append(decls, d)
-			continue
-		}
-		if fn.Recv == nil && fn.Name.Name == "init" {
-			continue
-		}
-		if fn.Type.TypeParams == nil || fn.Type.TypeParams.NumFields() == 0 {
-			fn.Body = nil
-		}
-		decls = append(decls, fn)
-	}
-	f.Decls = decls
-}
-
-// trimmingArtifact matches the errors that dropping bodies causes: an import or a variable used
-// only inside a removed body.
-var trimmingArtifact = regexp.MustCompile(`(imported (as \S+ )?and not used|declared and not used)`)
 
 func keepsAny(p *packages.Package, keep map[string]bool) bool {
 	for _, f := range p.CompiledGoFiles {

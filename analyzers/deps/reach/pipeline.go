@@ -16,6 +16,8 @@ import (
 
 	"golang.org/x/tools/go/packages"
 	"golang.org/x/tools/go/ssa"
+
+	"github.com/fourcsec/fourc/analyzers/golang/load"
 )
 
 // pipeline type-checks the listed packages from source, several at a time in dependency order,
@@ -306,7 +308,7 @@ func isGenericDecl(fn *ast.FuncDecl, info *types.Info) bool {
 // used only inside a removed body.
 func isTrimmingArtifact(err error) bool {
 	var te types.Error
-	return errors.As(err, &te) && trimmingArtifact.MatchString(te.Msg)
+	return errors.As(err, &te) && load.IsTrimmingArtifact(te.Msg)
 }
 
 func errorMessage(err error) string {

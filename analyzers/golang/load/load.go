@@ -369,7 +369,7 @@ func ignoredFiles(cfg *Config, roots []*packages.Package) (ignored, cgo []string
 	seen := map[string]bool{}
 	for _, p := range roots {
 		for _, f := range p.IgnoredFiles {
-			rel, ok := relativeTo(cfg.Root, f)
+			rel, ok := RelativeTo(cfg.Root, f)
 			if !ok || !strings.HasSuffix(rel, ".go") || seen[rel] || (cfg.InTree != nil && !cfg.InTree(rel)) {
 				continue
 			}

@@ -156,7 +156,7 @@ type T struct{}
 	if err != nil {
 		t.Fatal(err)
 	}
-	trimBodies(f)
+	TrimBodies(f)
 	var b strings.Builder
 	if err := format.Node(&b, fset, f); err != nil {
 		t.Fatal(err)

@@ -41,7 +41,7 @@ func Refused(filename, msg string) error {
 }
 
 func (p *fileParser) parse(fset *token.FileSet, filename string, src []byte) (*ast.File, error) {
-	rel, under := relativeTo(p.root, filename)
+	rel, under := RelativeTo(p.root, filename)
 	if under {
 		if p.inTree != nil && !p.inTree(rel) && !p.regularInRoot(filename, rel) {
 			// A symbolic link (or a file reached through a linked directory) may point
@@ -50,7 +50,7 @@ func (p *fileParser) parse(fset *token.FileSet, filename string, src []byte) (*a
 		}
 		f, err := parser.ParseFile(fset, filename, src, parser.ParseComments|parser.SkipObjectResolution)
 		if f != nil && !p.keepBodies && len(src) > largeGenerated && ast.IsGenerated(f) {
-			trimBodies(f)
+			TrimBodies(f)
 			p.trimmedInTree.Store(filename, true)
 		}
 		return f, err
@@ -62,7 +62,7 @@ func (p *fileParser) parse(fset *token.FileSet, filename string, src []byte) (*a
 	}
 	f, err := parser.ParseFile(fset, filename, src, parser.SkipObjectResolution)
 	if f != nil && !p.keepBodies {
-		trimBodies(f)
+		TrimBodies(f)
 	}
 	return f, err
 }
@@ -82,17 +82,20 @@ func (p *fileParser) regularInRoot(filename, rel string) bool {
 	return err == nil && info.Mode().IsRegular()
 }
 
-func (p *fileParser) isTrusted(filename string) bool {
-	for _, dir := range p.trusted {
-		if _, ok := relativeTo(dir, filename); ok {
+func (p *fileParser) isTrusted(filename string) bool { return Within(p.trusted, filename) }
+
+// Within reports whether filename lies inside one of dirs.
+func Within(dirs []string, filename string) bool {
+	for _, dir := range dirs {
+		if _, ok := RelativeTo(dir, filename); ok {
 			return true
 		}
 	}
 	return false
 }
 
-// relativeTo returns filename relative to dir (slash-separated) when it lies inside dir.
-func relativeTo(dir, filename string) (string, bool) {
+// RelativeTo returns filename relative to dir (slash-separated) when it lies inside dir.
+func RelativeTo(dir, filename string) (string, bool) {
 	if dir == "" {
 		return "", false
 	}
@@ -103,11 +106,11 @@ func relativeTo(dir, filename string) (string, bool) {
 	return filepath.ToSlash(rel), true
 }
 
-// trimBodies removes what type-checking a dependency does not need: function bodies (except
+// TrimBodies removes what type-checking a dependency does not need: function bodies (except
 // those of generic functions, which go/types insists on) and init functions (which may not lack
 // a body). Package-level declarations, including function literals in variable initialisers,
 // stay, so the package's API type-checks exactly as before.
-func trimBodies(f *ast.File) {
+func TrimBodies(f *ast.File) {
 	decls := f.Decls[:0]
 	for _, d := range f.Decls {
 		fn, ok := d.(*ast.FuncDecl)
@@ -130,6 +133,9 @@ func trimBodies(f *ast.File) {
 // trimmingArtifact matches the type errors that dropping bodies causes in a dependency: an
 // import or variable used only inside a removed body.
 var trimmingArtifact = regexp.MustCompile(`(imported (as \S+ )?and not used|declared and not used)`)
+
+// IsTrimmingArtifact reports a type error that TrimBodies caused rather than the code.
+func IsTrimmingArtifact(msg string) bool { return trimmingArtifact.MatchString(msg) }
 
 // forgetTrimmingErrors removes the errors that trimming caused in packages outside the tree and
 // recomputes IllTyped over the graph, so that analyzers still run on packages whose only
@@ -182,7 +188,7 @@ func forgetTrimmingErrors(roots []*packages.Package, root string, fp *fileParser
 // packageInTree reports whether a package's files are in the scanned tree (and so kept bodies).
 func packageInTree(p *packages.Package, root string) bool {
 	for _, f := range p.CompiledGoFiles {
-		if _, ok := relativeTo(root, f); ok {
+		if _, ok := RelativeTo(root, f); ok {
 			return true
 		}
 	}

@@ -6,6 +6,7 @@ package fixturetest
 
 import (
 	"bufio"
+	"bytes"
 	"context"
 	"fmt"
 	"os"
@@ -69,6 +70,40 @@ func Run(t *testing.T, s engine.Scanner, dir string) []finding.Finding {
 		}
 	}
 	return res.Findings
+}
+
+// RunWindows is Run on a copy of dir written as an editor on Windows saves files: CRLF line
+// endings and a byte-order mark. The same findings must come out on the same lines. Sidecar
+// .want files only get the line endings: they are the harness's format, not the scanner's.
+func RunWindows(t *testing.T, s engine.Scanner, dir string) []finding.Finding {
+	t.Helper()
+	tmp := t.TempDir()
+	err := filepath.WalkDir(dir, func(p string, d os.DirEntry, err error) error {
+		if err != nil || d.IsDir() {
+			return err
+		}
+		rel, err := filepath.Rel(dir, p)
+		if err != nil {
+			return err
+		}
+		data, err := os.ReadFile(p)
+		if err != nil {
+			return err
+		}
+		data = bytes.ReplaceAll(data, []byte("\n"), []byte("\r\n"))
+		if !strings.HasSuffix(rel, ".want") {
+			data = append([]byte("\xef\xbb\xbf"), data...)
+		}
+		out := filepath.Join(tmp, rel)
+		if err := os.MkdirAll(filepath.Dir(out), 0o755); err != nil {
+			return err
+		}
+		return os.WriteFile(out, data, 0o644)
+	})
+	if err != nil {
+		t.Fatalf("copy fixtures: %v", err)
+	}
+	return Run(t, s, tmp)
 }
 
 // Expectations reads the want comments and sidecar files under dir.
